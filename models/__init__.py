@@ -1,0 +1,29 @@
+"""Pydantic models of the inspection programme: pure data and validation, no solver."""
+
+from models.bodies import Body, Location, bundled_bodies
+from models.inspections import Inspection, Needs, TeamSize
+from models.people import Avoids, Carer, Prefers, Secondee
+from models.ranks import ELIGIBLE_RANKS, Background
+from models.rules import Costs, Rhythm, Rules, TravelEstimate
+from models.scenario import Scenario, TravelTime
+
+__all__ = [
+    "ELIGIBLE_RANKS",
+    "Avoids",
+    "Background",
+    "Body",
+    "Carer",
+    "Costs",
+    "Inspection",
+    "Location",
+    "Needs",
+    "Prefers",
+    "Rhythm",
+    "Rules",
+    "Scenario",
+    "Secondee",
+    "TeamSize",
+    "TravelEstimate",
+    "TravelTime",
+    "bundled_bodies",
+]

@@ -1,0 +1,80 @@
+"""Programme rules and cost weights; every default is the programme's published practice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from models.base import Monday, NonNegativeInt, PositiveInt, StrictModel
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Costs(StrictModel):
+    """Whole-pound weights of the objective (see OBJECTIVE.md)."""
+
+    hotel_night_cost: NonNegativeInt = 120
+    travel_hour_cost: NonNegativeInt = 25
+    under_use: NonNegativeInt = 1000
+    over_use: NonNegativeInt = 500
+    rhythm: NonNegativeInt = 200
+    preference: NonNegativeInt = 50
+    shortfall: NonNegativeInt = 10000
+
+
+class TravelEstimate(StrictModel):
+    """Journey estimate used where no measured time is given."""
+
+    overhead: float = Field(default=10, ge=0)
+    circuity: float = Field(default=1.25, ge=1)
+    km_per_hour: float = Field(default=85, gt=0)
+
+
+class Rhythm(StrictModel):
+    """The preferred pattern: `weeks_on` inspection weeks, then `weeks_off` weeks off."""
+
+    weeks_on: PositiveInt = 2
+    weeks_off: NonNegativeInt = 1
+    hard: bool = False
+
+
+class Rules(StrictModel):
+    """Programme-wide rules of a scenario."""
+
+    max_inspections_per_week: NonNegativeInt = 4
+    max_inspections_in_week: dict[Monday, NonNegativeInt] = Field(default_factory=dict)
+    """Per-week overrides of the cap, e.g. a peak week of 5: `{2027-03-01: 5}`."""
+    max_back_to_back: PositiveInt = 3
+    rhythm: Rhythm = Field(default_factory=Rhythm)
+    night_before_minutes: NonNegativeInt = 180
+    commute_minutes: NonNegativeInt = 60
+    no_own_service: bool = True
+    match_background: bool = True
+    inspection_days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    travel_estimate: TravelEstimate = Field(default_factory=TravelEstimate)
+    costs: Costs = Field(default_factory=Costs)
+
+    @field_validator("inspection_days")
+    @classmethod
+    def _contiguous_days(cls, days: list[Weekday]) -> list[Weekday]:
+        if not days:
+            raise ValueError("an inspection needs at least one day, e.g. [mon, tue, wed, thu, fri]")
+        index = [WEEKDAYS.index(d) for d in days]
+        if index != list(range(index[0], index[0] + len(index))):
+            raise ValueError(
+                "inspection days must be consecutive and in order (hotel nights are the nights"
+                " between them), e.g. [mon, tue, wed, thu, fri]"
+            )
+        return days
+
+    def cap(self, monday: dt.date) -> int:
+        """The programme cap on inspections running in the week of `monday`."""
+        return self.max_inspections_in_week.get(monday, self.max_inspections_per_week)
+
+    @property
+    def day_offsets(self) -> list[int]:
+        """Offsets from the week's Monday of each inspection day."""
+        return [WEEKDAYS.index(d) for d in self.inspection_days]

@@ -1,0 +1,216 @@
+"""A scenario: the horizon, the rules, the inspections, the secondees and measured journeys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel
+from models.bodies import Body, Location, bundled_bodies
+from models.inspections import Inspection
+from models.people import Secondee
+from models.places import PlaceError, resolve_place
+from models.rules import Rules
+
+Loc = tuple[str | int, ...]
+
+
+class TravelTime(StrictModel):
+    """A measured one-way journey time that overrides the estimate."""
+
+    secondee: Identifier
+    body: Identifier
+    minutes: NonNegativeInt
+    mode: Literal["car", "train", "flight"] = "car"
+
+
+class Scenario(StrictModel):
+    """Everything the engine needs to build a roster."""
+
+    name: str
+    start: Monday
+    weeks: PositiveInt
+    rules: Rules = Field(default_factory=Rules)
+    inspections: list[Inspection] = Field(default_factory=list)
+    secondees: list[Secondee] = Field(default_factory=list)
+    travel: list[TravelTime] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+
+    _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
+    _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
+
+    # ------------------------------------------------------------------ weeks
+
+    @property
+    def mondays(self) -> list[dt.date]:
+        """The Monday of every planning week, in order."""
+        return [self.start + dt.timedelta(weeks=w) for w in range(self.weeks)]
+
+    @property
+    def end(self) -> dt.date:
+        """The Sunday closing the horizon."""
+        return self.start + dt.timedelta(weeks=self.weeks, days=-1)
+
+    def week_index(self, monday: dt.date) -> int:
+        """Index of the week named by `monday` (may lie outside `0..weeks-1`)."""
+        return (monday - self.start).days // 7
+
+    def monday(self, week: int) -> dt.date:
+        return self.start + dt.timedelta(weeks=week)
+
+    def allowed_weeks(self, inspection: Inspection) -> list[int]:
+        """Week indices in which `inspection` may run (rule 1)."""
+        if inspection.week is not None:
+            return [self.week_index(inspection.week)]
+        if inspection.window is not None:
+            first, last = (self.week_index(d) for d in inspection.window)
+            return list(range(max(first, 0), min(last, self.weeks - 1) + 1))
+        return list(range(self.weeks))
+
+    # ----------------------------------------------------------- references
+
+    def body(self, body_id: str) -> Body:
+        return self._bodies[body_id]
+
+    @property
+    def all_bodies(self) -> dict[str, Body]:
+        """Bundled bodies with this scenario's `bodies:` added or overriding."""
+        return dict(self._bodies)
+
+    def home(self, secondee_id: str) -> Location:
+        """Resolved home location of a secondee."""
+        return self._homes[secondee_id]
+
+    def secondee(self, secondee_id: str) -> Secondee:
+        return next(s for s in self.secondees if s.id == secondee_id)
+
+    def inspection(self, inspection_id: str) -> Inspection:
+        return next(i for i in self.inspections if i.id == inspection_id)
+
+    def sha256(self) -> str:
+        """Hash of the resolved scenario content."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    # ------------------------------------------------------------ validation
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        errors: list[InitErrorDetails] = []
+
+        def fail(loc: Loc, kind: str, message: str, value: Any) -> None:
+            error = PydanticCustomError(kind, message)
+            errors.append(InitErrorDetails(type=error, loc=loc, input=value))
+
+        bodies = {b.id: b for b in bundled_bodies()}
+        bodies.update({b.id: b for b in self.bodies})
+        self._bodies = bodies
+        for field, items in (
+            ("inspections", self.inspections),
+            ("secondees", self.secondees),
+            ("bodies", self.bodies),
+        ):
+            _duplicates(field, [item.id for item in items], fail)
+
+        def known_body(loc: Loc, body_id: str, what: str = "body") -> None:
+            if body_id not in bodies:
+                fail(loc, "unknown_body", _unknown(what, body_id, bodies), body_id)
+
+        def in_horizon(loc: Loc, monday: dt.date) -> None:
+            if not self.start <= monday <= self.mondays[-1]:
+                fail(
+                    loc,
+                    "outside_horizon",
+                    f"{monday} lies outside the horizon ({self.start} to {self.mondays[-1]},"
+                    f" {self.weeks} weeks); move it or lengthen `weeks`",
+                    monday.isoformat(),
+                )
+
+        for monday in self.rules.max_inspections_in_week:
+            in_horizon(("rules", "max_inspections_in_week", str(monday)), monday)
+        for n, insp in enumerate(self.inspections):
+            loc: Loc = ("inspections", n)
+            known_body((*loc, "body"), insp.body)
+            if insp.week is not None:
+                in_horizon((*loc, "week"), insp.week)
+            if insp.window is not None and not self.allowed_weeks(insp):
+                fail(
+                    (*loc, "window"),
+                    "outside_horizon",
+                    f"window {insp.window[0]} to {insp.window[1]} has no week inside the"
+                    f" horizon ({self.start} to {self.mondays[-1]})",
+                    [d.isoformat() for d in insp.window],
+                )
+            if insp.needs.experienced > insp.team_max:
+                fail(
+                    (*loc, "needs", "experienced"),
+                    "too_many",
+                    f"needs {insp.needs.experienced} experienced members but the team has at"
+                    f" most {insp.team_max}",
+                    insp.needs.experienced,
+                )
+        ids = {s.id for s in self.secondees}
+        for n, person in enumerate(self.secondees):
+            loc = ("secondees", n)
+            known_body((*loc, "service"), person.service, "force or service")
+            if person.service in bodies and bodies[person.service].kind != person.background:
+                fail(
+                    (*loc, "background"),
+                    "background",
+                    f"`{person.service}` is a {bodies[person.service].kind} body but the"
+                    f" secondee's background is {person.background}",
+                    person.background,
+                )
+            for k, monday in enumerate(person.away):
+                in_horizon((*loc, "away", k), monday)
+            for k, monday in enumerate(person.prefers.off_weeks):
+                in_horizon((*loc, "prefers", "off_weeks", k), monday)
+            for key, listed in (("prefers", person.prefers.bodies), ("avoids", person.avoids.bodies)):
+                for k, body_id in enumerate(listed):
+                    known_body((*loc, key, "bodies", k), body_id)
+            try:
+                self._homes[person.id] = self._resolve_home(person.home)
+            except PlaceError as exc:
+                fail((*loc, "home"), "unknown_place", str(exc), person.home)
+        for n, journey in enumerate(self.travel):
+            loc = ("travel", n)
+            if journey.secondee not in ids:
+                fail(
+                    (*loc, "secondee"),
+                    "unknown_secondee",
+                    _unknown("secondee", journey.secondee, ids),
+                    journey.secondee,
+                )
+            known_body((*loc, "body"), journey.body)
+        if errors:
+            raise ValidationError.from_exception_data("Scenario", errors)
+        return self
+
+    def _resolve_home(self, home: Location | str) -> Location:
+        if isinstance(home, Location):
+            return home
+        if home in self._bodies:
+            return self._bodies[home].location
+        return resolve_place(home)
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    extra = " (list them with `roster bodies`)" if "body" in what or "service" in what else ""
+    return f"unknown {what} `{value}`{hint}{extra}"
+
+
+def _duplicates(field: str, ids: list[str], fail: Any) -> None:
+    counts = Counter(ids)
+    seen: set[str] = set()
+    for n, item_id in enumerate(ids):
+        if counts[item_id] > 1 and item_id in seen:
+            fail((field, n, "id"), "duplicate_id", f"duplicate id `{item_id}` in `{field}`", item_id)
+        seen.add(item_id)

@@ -1,0 +1,308 @@
+"""Facts derived from a scenario before solving: one function for every number.
+
+The solver, the checker and the reports all call these, so a journey time, an arrangement, a
+hotel-night count or a cost has exactly one definition (OBJECTIVE.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from models import Body, Inspection, Location, Rules, Scenario, Secondee
+from models.rules import Costs, TravelEstimate
+
+EARTH_RADIUS_KM = 6371.0
+
+
+class Arrangement(enum.StrEnum):
+    """How a secondee gets to and stays at an inspection."""
+
+    COMMUTE = "commute"
+    HOTEL = "hotel"
+    HOTEL_NIGHT_BEFORE = "hotel_night_before"
+
+
+class Reason(enum.StrEnum):
+    """Why a secondee cannot be on an inspection in a week. Ordered: the first that applies wins."""
+
+    NOT_SECONDED = "not_seconded"
+    NOT_TRAINED = "not_trained"
+    AWAY = "away"
+    OWN_SERVICE = "own_service"
+    BACKGROUND = "background"
+    CARER_COMMUTE = "carer_commute"
+    CARER_NIGHT_BEFORE = "carer_night_before"
+    CARER_NIGHTS = "carer_nights"
+
+    @property
+    def words(self) -> str:
+        """Plain words for a count of secondees, e.g. `3 are away`."""
+        return _REASON_WORDS[self]
+
+
+_REASON_WORDS = {
+    Reason.NOT_SECONDED: "are not seconded that week",
+    Reason.NOT_TRAINED: "are not yet trained",
+    Reason.AWAY: "are away",
+    Reason.OWN_SERVICE: "come from the inspected body",
+    Reason.BACKGROUND: "have the other background",
+    Reason.CARER_COMMUTE: "are carers whose journey is over their commute limit",
+    Reason.CARER_NIGHT_BEFORE: "are carers who cannot travel the night before",
+    Reason.CARER_NIGHTS: "are carers whose hotel-night limit is below one inspection",
+}
+
+# ---------------------------------------------------------------- journeys
+
+
+def great_circle_km(a: Location, b: Location) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def estimated_minutes(km: float, estimate: TravelEstimate) -> int:
+    """`round(overhead + 60 * circuity * km / km_per_hour)`, halves rounded up."""
+    return round_half_up(estimate.overhead + 60 * estimate.circuity * km / estimate.km_per_hour)
+
+
+def journey_minutes(scenario: Scenario, secondee: Secondee, body: Body) -> int:
+    """One-way journey: the measured time from `travel:` when given, else the estimate."""
+    for journey in scenario.travel:
+        if journey.secondee == secondee.id and journey.body == body.id:
+            return journey.minutes
+    km = great_circle_km(scenario.home(secondee.id), body.location)
+    return estimated_minutes(km, scenario.rules.travel_estimate)
+
+
+# ----------------------------------------------------------- arrangements
+
+
+def commute_limit(rules: Rules, secondee: Secondee) -> int:
+    """A secondee's commute limit: the carer's own when set, else the rule's."""
+    if secondee.carer is not None and secondee.carer.max_commute_minutes is not None:
+        return secondee.carer.max_commute_minutes
+    return rules.commute_minutes
+
+
+def arrangement(minutes: int, limit: int, night_before_minutes: int) -> Arrangement:
+    """Commute when within the limit (inclusive); a night before when strictly over the rule."""
+    if minutes <= limit:
+        return Arrangement.COMMUTE
+    if minutes > night_before_minutes:
+        return Arrangement.HOTEL_NIGHT_BEFORE
+    return Arrangement.HOTEL
+
+
+def hotel_nights(kind: Arrangement, days: int) -> int:
+    """Hotel nights of one inspection week: days (night before), days - 1 (hotel) or 0."""
+    return {Arrangement.COMMUTE: 0, Arrangement.HOTEL: days - 1, Arrangement.HOTEL_NIGHT_BEFORE: days}[kind]
+
+
+def trip_minutes(kind: Arrangement, minutes: int, days: int) -> int:
+    """Travel time of one assignment: there and back once, or every day for a commuter."""
+    return 2 * minutes * (days if kind is Arrangement.COMMUTE else 1)
+
+
+def travel_pounds(trip: int, costs: Costs) -> int:
+    """Travel cost in whole pounds, halves rounded up."""
+    return (costs.travel_hour_cost * trip + 30) // 60
+
+
+def assignment_pounds(kind: Arrangement, minutes: int, days: int, costs: Costs) -> int:
+    """Hotel and travel cost of one assignment."""
+    return hotel_nights(kind, days) * costs.hotel_night_cost + travel_pounds(
+        trip_minutes(kind, minutes, days), costs
+    )
+
+
+# ---------------------------------------------------------- availability
+
+
+def inspection_dates(rules: Rules, monday: dt.date) -> list[dt.date]:
+    """The inspection days of the week named by `monday`."""
+    return [monday + dt.timedelta(days=d) for d in rules.day_offsets]
+
+
+def is_seconded(scenario: Scenario, secondee: Secondee, monday: dt.date) -> bool:
+    """All inspection days of the week lie inside the secondee's `available` dates."""
+    if secondee.available is None:
+        return True
+    first, last = secondee.available
+    days = inspection_dates(scenario.rules, monday)
+    return first <= days[0] and days[-1] <= last
+
+
+def seconded_weeks(scenario: Scenario, secondee: Secondee) -> list[int]:
+    """Indices of horizon weeks in which the secondee is seconded (training and away included)."""
+    return [w for w, monday in enumerate(scenario.mondays) if is_seconded(scenario, secondee, monday)]
+
+
+def is_trained(secondee: Secondee, monday: dt.date) -> bool:
+    """Inspections only in weeks after the week of training."""
+    if secondee.trained is None:
+        return True
+    return monday > secondee.trained - dt.timedelta(days=secondee.trained.weekday())
+
+
+def target_range(scenario: Scenario, secondee: Secondee) -> tuple[int, int]:
+    """Inspections wanted over the horizon: the secondee's own, else 4-5 per 12 seconded weeks."""
+    if secondee.target is not None:
+        return secondee.target
+    w = len(seconded_weeks(scenario, secondee))
+    return math.floor(4 * w / 12), math.ceil(5 * w / 12)
+
+
+def week_reason(scenario: Scenario, secondee: Secondee, monday: dt.date) -> Reason | None:
+    """Why the secondee can inspect nothing in this week, or None."""
+    if not is_seconded(scenario, secondee, monday):
+        return Reason.NOT_SECONDED
+    if not is_trained(secondee, monday):
+        return Reason.NOT_TRAINED
+    if monday in secondee.away:
+        return Reason.AWAY
+    return None
+
+
+def pair_reason(scenario: Scenario, secondee: Secondee, inspection: Inspection) -> Reason | None:
+    """Why the secondee can never be on this inspection, whatever the week, or None."""
+    rules = scenario.rules
+    body = scenario.body(inspection.body)
+    if rules.no_own_service and secondee.service == body.id:
+        return Reason.OWN_SERVICE
+    open_to = (
+        inspection.open_to
+        if inspection.open_to is not None
+        else ([body.kind] if rules.match_background else None)
+    )
+    if open_to is not None and secondee.background not in open_to:
+        return Reason.BACKGROUND
+    carer = secondee.carer
+    if carer is not None:
+        kind = arrangement(
+            journey_minutes(scenario, secondee, body),
+            commute_limit(rules, secondee),
+            rules.night_before_minutes,
+        )
+        if carer.home_every_night and kind is not Arrangement.COMMUTE:
+            return Reason.CARER_COMMUTE
+        if carer.no_night_before and kind is Arrangement.HOTEL_NIGHT_BEFORE:
+            return Reason.CARER_NIGHT_BEFORE
+        if (
+            carer.max_nights_away is not None
+            and hotel_nights(kind, len(rules.inspection_days)) > carer.max_nights_away
+        ):
+            return Reason.CARER_NIGHTS
+    return None
+
+
+def eligibility(
+    scenario: Scenario, secondee: Secondee, inspection: Inspection, monday: dt.date
+) -> Reason | None:
+    """Why the secondee cannot be on the inspection in the week of `monday`, or None if they can."""
+    return week_reason(scenario, secondee, monday) or pair_reason(scenario, secondee, inspection)
+
+
+# ------------------------------------------------------------ the table
+
+
+@dataclass(frozen=True)
+class Trip:
+    """Everything about one secondee going to one body."""
+
+    minutes: int
+    arrangement: Arrangement
+    nights: int
+    trip_minutes: int
+    pounds: int
+    measured: bool
+
+
+@dataclass
+class Facts:
+    """All facts of a scenario, computed once and shared by solver, checker and reports."""
+
+    scenario: Scenario
+    _trips: dict[tuple[str, str], Trip] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return len(self.scenario.rules.inspection_days)
+
+    def trip(self, secondee_id: str, body_id: str) -> Trip:
+        """Journey, arrangement, nights and cost of `secondee_id` going to `body_id`."""
+        key = (secondee_id, body_id)
+        if key not in self._trips:
+            scenario = self.scenario
+            secondee = self._people[secondee_id]
+            minutes = journey_minutes(scenario, secondee, scenario.body(body_id))
+            kind = arrangement(
+                minutes, commute_limit(scenario.rules, secondee), scenario.rules.night_before_minutes
+            )
+            trip = trip_minutes(kind, minutes, self.days)
+            self._trips[key] = Trip(
+                minutes=minutes,
+                arrangement=kind,
+                nights=hotel_nights(kind, self.days),
+                trip_minutes=trip,
+                pounds=assignment_pounds(kind, minutes, self.days, scenario.rules.costs),
+                measured=key in self._measured,
+            )
+        return self._trips[key]
+
+    @cached_property
+    def _people(self) -> dict[str, Secondee]:
+        return {s.id: s for s in self.scenario.secondees}
+
+    @cached_property
+    def _measured(self) -> set[tuple[str, str]]:
+        return {(t.secondee, t.body) for t in self.scenario.travel}
+
+    @cached_property
+    def targets(self) -> dict[str, tuple[int, int]]:
+        return {s.id: target_range(self.scenario, s) for s in self.scenario.secondees}
+
+    @cached_property
+    def seconded(self) -> dict[str, list[int]]:
+        return {s.id: seconded_weeks(self.scenario, s) for s in self.scenario.secondees}
+
+    @cached_property
+    def week_reasons(self) -> dict[tuple[str, int], Reason | None]:
+        """`week_reason` for every secondee and horizon week."""
+        return {
+            (s.id, w): week_reason(self.scenario, s, monday)
+            for s in self.scenario.secondees
+            for w, monday in enumerate(self.scenario.mondays)
+        }
+
+    @cached_property
+    def pair_reasons(self) -> dict[tuple[str, str], Reason | None]:
+        """`pair_reason` for every secondee and inspection."""
+        return {
+            (s.id, i.id): pair_reason(self.scenario, s, i)
+            for s in self.scenario.secondees
+            for i in self.scenario.inspections
+        }
+
+    def reason(self, secondee_id: str, inspection_id: str, week: int) -> Reason | None:
+        """`eligibility` of a triple, from the cached tables."""
+        return self.week_reasons[(secondee_id, week)] or self.pair_reasons[(secondee_id, inspection_id)]
+
+    @cached_property
+    def eligible(self) -> list[tuple[str, str, int]]:
+        """Every (secondee, inspection, week) that may appear in a roster, in a stable order."""
+        out = []
+        for i in self.scenario.inspections:
+            for w in self.scenario.allowed_weeks(i):
+                for s in self.scenario.secondees:
+                    if self.reason(s.id, i.id, w) is None:
+                        out.append((s.id, i.id, w))
+        return out

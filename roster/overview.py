@@ -1,0 +1,84 @@
+"""What `roster validate` shows: the shape of a scenario and who can go where."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from roster.facts import Arrangement, Facts
+
+
+@dataclass(frozen=True)
+class InspectionOverview:
+    inspection: str
+    body: str
+    weeks: str
+    team_min: int
+    team_max: int
+    eligible: int
+    arrangements: dict[Arrangement, int]
+
+    @property
+    def short(self) -> bool:
+        return self.eligible < self.team_min
+
+
+@dataclass
+class Overview:
+    """Per-week and per-inspection counts derived from the facts."""
+
+    name: str
+    horizon: str
+    weeks: list[tuple[str, int, int, int]] = field(default_factory=list)  # monday, fixed, windowed, cap
+    backgrounds: dict[str, int] = field(default_factory=dict)
+    carers: int = 0
+    inspections: list[InspectionOverview] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        out = [
+            f"{i.inspection} ({i.weeks}): only {i.eligible} eligible secondee(s) for a team of at least {i.team_min}"
+            for i in self.inspections
+            if i.short
+        ]
+        out += [
+            f"week {monday}: {fixed} fixed inspections but the cap is {cap}"
+            for monday, fixed, _, cap in self.weeks
+            if fixed > cap
+        ]
+        return out
+
+
+def overview(facts: Facts) -> Overview:
+    """Summarise a scenario for a planner's first look."""
+    scenario = facts.scenario
+    result = Overview(
+        name=scenario.name,
+        horizon=f"{scenario.start} to {scenario.end} ({scenario.weeks} weeks)",
+        backgrounds=dict(Counter(s.background for s in scenario.secondees)),
+        carers=sum(1 for s in scenario.secondees if s.carer is not None),
+    )
+    for w, monday in enumerate(scenario.mondays):
+        fixed = sum(1 for i in scenario.inspections if scenario.allowed_weeks(i) == [w])
+        windowed = sum(
+            1
+            for i in scenario.inspections
+            if w in scenario.allowed_weeks(i) and len(scenario.allowed_weeks(i)) > 1
+        )
+        result.weeks.append((monday.isoformat(), fixed, windowed, scenario.rules.cap(monday)))
+    eligible_people: dict[str, set[str]] = {}
+    for s, i, _ in facts.eligible:
+        eligible_people.setdefault(i, set()).add(s)
+    for insp in scenario.inspections:
+        people = sorted(eligible_people.get(insp.id, set()))
+        mix = Counter(facts.trip(s, insp.body).arrangement for s in people)
+        weeks = scenario.allowed_weeks(insp)
+        label = scenario.mondays[weeks[0]].isoformat()
+        if len(weeks) > 1:
+            label += f" … {scenario.mondays[weeks[-1]].isoformat()}"
+        result.inspections.append(
+            InspectionOverview(
+                insp.id, insp.body, label, insp.team_min, insp.team_max, len(people), dict(mix)
+            )
+        )
+    return result
