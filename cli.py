@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -12,9 +13,12 @@ from rich.console import Console
 from rich.table import Table
 
 from models import Scenario, bundled_bodies
+from roster.engine import Progress, SolveConfig
+from roster.engine import solve as engine_solve
 from roster.facts import Arrangement, Facts
 from roster.loading import ScenarioError, load_scenario
 from roster.overview import overview
+from roster.result import Roster, slug
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Roster secondees onto HMICFRS inspections."
@@ -111,6 +115,118 @@ def bodies(
     for b in rows:
         table.add_row(b.id, b.name, b.kind, b.hq_town, b.region, f"{b.lat:.4f}", f"{b.lon:.4f}")
     console.print(table)
+
+
+def _progress_printer() -> Callable[[Progress], None]:
+    last: list[float] = []
+
+    def report(step: Progress) -> None:
+        if last and (step.objective, step.bound) == (last[0], last[1]):
+            return
+        last[:] = [step.objective, step.bound]
+        console.print(
+            f"  {step.seconds:7.2f}s  objective £{step.objective:,.0f}  bound £{step.bound:,.0f}  gap {step.gap:.2%}",
+            highlight=False,
+        )
+
+    return report
+
+
+def show_roster(result: Roster) -> None:
+    """Print the grid, the accommodation plan, the use of each secondee, costs and shortfalls."""
+    scenario = result.scenario
+    weeks = result.weeks_table
+    grid = Table(
+        "secondee", *[m.strftime("%d %b") for m in scenario.mondays], title="Roster (inspection by week)"
+    )
+    short = {"off": "[dim]·[/]", "away": "[magenta]away[/]", "training": "[cyan]train[/]", "not_seconded": ""}
+    for secondee, rows in weeks.groupby("secondee", sort=False):
+        grid.add_row(str(secondee), *[short.get(a, f"[bold]{a}[/]") for a in rows["activity"]])
+    wide = Console(width=max(140, 14 + 24 * scenario.weeks)) if WIDTH else console
+    wide.print(grid)
+    stays = result.accommodation_table
+    plan = Table(
+        "secondee",
+        "inspection",
+        "hotel near",
+        "check in",
+        "check out",
+        "nights",
+        "why",
+        title="Accommodation plan",
+    )
+    for row in stays.itertuples():
+        plan.add_row(
+            str(row.secondee),
+            str(row.inspection),
+            str(row.hotel_near),
+            str(row.check_in),
+            str(row.check_out),
+            str(row.nights),
+            str(row.reason),
+        )
+    console.print(plan)
+    use = Table("secondee", "inspections", "target", "", title="Use of each secondee")
+    for item in result.summary["use"]:
+        lo, hi = item["target"]
+        n = item["inspections"]
+        flag = "[yellow]under-used[/]" if n < lo else "[red]over-used[/]" if n > hi else ""
+        use.add_row(item["secondee"], str(n), f"{lo}-{hi}", flag)
+    console.print(use)
+    summary = result.summary
+    costs = Table("term", "pounds", title="Cost")
+    for term, pounds in summary["cost_terms"].items():
+        costs.add_row(term, f"£{pounds:,}")
+    costs.add_row("[bold]objective[/]", f"[bold]£{summary['objective']:,}[/]")
+    console.print(costs)
+    console.print(
+        f"Status {summary['status']}; best bound £{summary['best_bound']:,.0f}; gap {summary['gap']:.2%};"
+        f" {summary['hotel_nights']} hotel nights (£{summary['hotel_cost']:,}); {summary['travel_hours']} travel hours;"
+        f" {summary['inspections_fully_staffed']}/{summary['inspections']} inspections fully staffed.",
+        highlight=False,
+    )
+    for item in result.shortfalls:
+        console.print(f"[red]shortfall:[/] {item.reason}", highlight=False)
+
+
+@app.command()
+def solve(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML (default: the bundled cohort).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search.")] = 60.0,
+    workers: Annotated[int, typer.Option(help="Parallel search workers.")] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    deterministic: Annotated[
+        bool, typer.Option(help="One worker, fixed seed, deterministic time limit.")
+    ] = False,
+    log: Annotated[bool, typer.Option(help="Print CP-SAT's own search log.")] = False,
+    quiet: Annotated[bool, typer.Option(help="Print only the summary line.")] = False,
+) -> None:
+    """Solve a scenario and write the roster and accommodation plan."""
+    path = scenario or bundled_scenario()
+    loaded = _load(path)
+    folder = out or Path("out") / slug(path.stem)
+    config = SolveConfig(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
+        log=log,
+        on_progress=None if quiet or log else _progress_printer(),
+    )
+    console.print(f"Solving [bold]{loaded.name}[/] ({path})", highlight=False)
+    result = engine_solve(loaded, config)
+    if result.status in ("infeasible", "unknown", "invalid"):
+        result.write(folder)
+        console.print(f"[red]{result.status}[/]: no roster meets every hard rule of {path}.")
+        raise typer.Exit(EXIT_UNMET)
+    written = result.write(folder)
+    if not quiet:
+        show_roster(result)
+    console.print(f"Wrote {', '.join(p.name for p in written)} to {folder}/", highlight=False)
+    raise typer.Exit(EXIT_UNMET if result.shortfalls else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def _working_week() -> list[Weekday]:
+    return list(WEEKDAYS[:5])
+
+
 class Costs(StrictModel):
     """Whole-pound weights of the objective (see OBJECTIVE.md)."""
 
@@ -53,7 +57,7 @@ class Rules(StrictModel):
     commute_minutes: NonNegativeInt = 60
     no_own_service: bool = True
     match_background: bool = True
-    inspection_days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    inspection_days: list[Weekday] = Field(default_factory=lambda: _working_week())
     travel_estimate: TravelEstimate = Field(default_factory=TravelEstimate)
     costs: Costs = Field(default_factory=Costs)
 

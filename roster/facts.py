@@ -117,11 +117,14 @@ def travel_pounds(trip: int, costs: Costs) -> int:
     return (costs.travel_hour_cost * trip + 30) // 60
 
 
+def hotel_pounds(kind: Arrangement, days: int, costs: Costs) -> int:
+    """Hotel cost of one assignment."""
+    return hotel_nights(kind, days) * costs.hotel_night_cost
+
+
 def assignment_pounds(kind: Arrangement, minutes: int, days: int, costs: Costs) -> int:
     """Hotel and travel cost of one assignment."""
-    return hotel_nights(kind, days) * costs.hotel_night_cost + travel_pounds(
-        trip_minutes(kind, minutes, days), costs
-    )
+    return hotel_pounds(kind, days, costs) + travel_pounds(trip_minutes(kind, minutes, days), costs)
 
 
 # ---------------------------------------------------------- availability
@@ -222,8 +225,14 @@ class Trip:
     arrangement: Arrangement
     nights: int
     trip_minutes: int
-    pounds: int
+    hotel_pounds: int
+    travel_pounds: int
     measured: bool
+
+    @property
+    def pounds(self) -> int:
+        """The assignment's cost: hotel nights and travel."""
+        return self.hotel_pounds + self.travel_pounds
 
 
 @dataclass
@@ -253,7 +262,8 @@ class Facts:
                 arrangement=kind,
                 nights=hotel_nights(kind, self.days),
                 trip_minutes=trip,
-                pounds=assignment_pounds(kind, minutes, self.days, scenario.rules.costs),
+                hotel_pounds=hotel_pounds(kind, self.days, scenario.rules.costs),
+                travel_pounds=travel_pounds(trip, scenario.rules.costs),
                 measured=key in self._measured,
             )
         return self._trips[key]

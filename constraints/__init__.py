@@ -1,0 +1,44 @@
+"""The CP-SAT model, one module per rule family. `build` assembles them in order."""
+
+from __future__ import annotations
+
+from constraints import (
+    back_to_back,
+    carers,
+    eligibility,
+    experience,
+    fairness,
+    one_place,
+    preferences,
+    programme,
+    rhythm,
+    team,
+    travel,
+)
+from constraints.model import COST_TERMS, RosterModel
+from roster.facts import Facts
+
+
+def build(facts: Facts) -> RosterModel:
+    """The whole model of OBJECTIVE.md: every hard rule, and the cost as the objective."""
+    m = RosterModel(facts)
+    programme.add(m)
+    eligibility.add(m)
+    one_place.add(m)
+    back_to_back.add(m)
+    carers.add(m)
+    hotel, trips = travel.add(m)
+    m.add_terms("hotel", hotel)
+    m.add_terms("travel", trips)
+    m.add_terms("rhythm", rhythm.add(m))
+    m.add_terms("shortfall", team.add(m))
+    m.add_terms("shortfall", experience.add(m))
+    under, over = fairness.add(m)
+    m.add_terms("under_use", under)
+    m.add_terms("over_use", over)
+    m.add_terms("preference", preferences.add(m))
+    m.model.minimize(m.objective())
+    return m
+
+
+__all__ = ["COST_TERMS", "RosterModel", "build"]

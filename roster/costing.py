@@ -1,0 +1,121 @@
+"""The cost of a roster, term by term, straight from OBJECTIVE.md and the fact functions.
+
+The engine reports these terms in `summary.json` and checks that they add up to the solver's
+objective; the greedy construction uses them to compare choices.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from roster.facts import Facts
+
+Triple = tuple[str, str, int]
+
+
+@dataclass
+class Evaluation:
+    """Cost terms and per-inspection, per-secondee counts of one roster."""
+
+    terms: dict[str, int]
+    shortfall: dict[str, int] = field(default_factory=dict)
+    experienced_missing: dict[str, int] = field(default_factory=dict)
+    per_secondee: dict[str, int] = field(default_factory=dict)
+    rhythm_breaks: dict[str, int] = field(default_factory=dict)
+    unmet_preferences: dict[str, int] = field(default_factory=dict)
+    hotel_nights: int = 0
+    travel_minutes: int = 0
+
+    @property
+    def objective(self) -> int:
+        return sum(self.terms.values())
+
+
+def rhythm_breaks(on_weeks: set[int], weeks: int, weeks_on: int, weeks_off: int) -> int:
+    """Breaks of the rhythm in one secondee's set of inspection weeks (inside the horizon)."""
+    breaks = 0
+    run = 0
+    for w in range(weeks):
+        run = run + 1 if w in on_weeks else 0
+        if run > weeks_on:
+            breaks += 1
+    ordered = sorted(w for w in on_weeks if 0 <= w < weeks)
+    for a, b in itertools.pairwise(ordered):
+        if 1 <= b - a - 1 < weeks_off:
+            breaks += 1
+    return breaks
+
+
+def run_through(weeks_on: set[int], w: int) -> int:
+    """Length of the run of consecutive inspection weeks through `w` once `w` is added."""
+    run, lo, hi = 1, w - 1, w + 1
+    while lo in weeks_on:
+        run, lo = run + 1, lo - 1
+    while hi in weeks_on:
+        run, hi = run + 1, hi + 1
+    return run
+
+
+def experienced_members(facts: Facts, assignments: list[Triple]) -> dict[str, int]:
+    """Experienced members per inspection: done before, or on an earlier week of this roster."""
+    first_week: dict[str, int] = {}
+    for s, _, w in assignments:
+        first_week[s] = min(w, first_week.get(s, w))
+    done = {p.id: p.inspections_done > 0 for p in facts.scenario.secondees}
+    count: dict[str, int] = defaultdict(int)
+    for s, i, w in assignments:
+        if done[s] or first_week[s] < w:
+            count[i] += 1
+    return count
+
+
+def evaluate(facts: Facts, assignments: list[Triple]) -> Evaluation:
+    """Cost of a roster given as (secondee, inspection, week) triples."""
+    scenario = facts.scenario
+    costs = scenario.rules.costs
+    rules = scenario.rules
+    body_of = {i.id: i.body for i in scenario.inspections}
+    terms = dict.fromkeys(
+        ("hotel", "travel", "under_use", "over_use", "rhythm", "preference", "shortfall"), 0
+    )
+    result = Evaluation(terms)
+    team: dict[str, int] = defaultdict(int)
+    weeks_of: dict[str, set[int]] = defaultdict(set)
+    bodies_of: dict[str, set[str]] = defaultdict(set)
+    for s, i, w in assignments:
+        trip = facts.trip(s, body_of[i])
+        terms["hotel"] += trip.hotel_pounds
+        terms["travel"] += trip.travel_pounds
+        result.hotel_nights += trip.nights
+        result.travel_minutes += trip.trip_minutes
+        team[i] += 1
+        weeks_of[s].add(w)
+        bodies_of[s].add(body_of[i])
+    experienced = experienced_members(facts, assignments)
+    for insp in scenario.inspections:
+        result.shortfall[insp.id] = max(0, insp.team_min - team[insp.id])
+        result.experienced_missing[insp.id] = max(0, insp.needs.experienced - experienced[insp.id])
+        terms["shortfall"] += costs.shortfall * (
+            result.shortfall[insp.id] + result.experienced_missing[insp.id]
+        )
+    for person in scenario.secondees:
+        n = sum(1 for s, _, _ in assignments if s == person.id)
+        result.per_secondee[person.id] = n
+        lo, hi = facts.targets[person.id]
+        terms["under_use"] += costs.under_use * max(0, lo - n)
+        terms["over_use"] += costs.over_use * max(0, n - hi)
+        breaks = rhythm_breaks(
+            weeks_of[person.id], scenario.weeks, rules.rhythm.weeks_on, rules.rhythm.weeks_off
+        )
+        result.rhythm_breaks[person.id] = breaks
+        terms["rhythm"] += costs.rhythm * breaks
+        off = {scenario.week_index(d) for d in person.prefers.off_weeks}
+        unmet = sum(1 for s, i, w in assignments if s == person.id and w in off)
+        unmet += sum(1 for s, i, _ in assignments if s == person.id and body_of[i] in person.avoids.bodies)
+        if person.prefers.bodies and not bodies_of[person.id] & set(person.prefers.bodies):
+            unmet += 1
+        result.unmet_preferences[person.id] = unmet
+        terms["preference"] += costs.preference * unmet
+    return result
