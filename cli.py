@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models import Scenario, bundled_bodies
+from roster.check import RosterInputError, check_report, read_tables
 from roster.engine import Progress, SolveConfig
 from roster.engine import solve as engine_solve
 from roster.facts import Arrangement, Facts
@@ -227,6 +229,37 @@ def solve(
         show_roster(result)
     console.print(f"Wrote {', '.join(p.name for p in written)} to {folder}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if result.shortfalls else EXIT_OK)
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="The scenario the roster was made for.")],
+    roster: Annotated[Path, typer.Argument(help="An output folder, or a roster.csv (inspection, week, secondee).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check any roster against every rule, and recompute its cost."""
+    loaded = _load(scenario)
+    try:
+        tables = read_tables(roster)
+    except RosterInputError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    report = check_report(loaded, tables)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        costs = Table("term", "pounds", title="Cost recomputed from the roster")
+        for term, pounds in report.cost_terms.items():
+            costs.add_row(term, f"£{pounds:,}")
+        costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
+        console.print(costs)
+        for v in report.violations:
+            console.print(f"[red]{v.rule}[/]: {v.message}", highlight=False)
+        if report.valid:
+            console.print(f"[green]valid[/]: {roster} breaks no rule of {scenario}", highlight=False)
+        else:
+            console.print(f"[red]{len(report.violations)} problem(s)[/] in {roster}", highlight=False)
+    raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
 
 
 if __name__ == "__main__":

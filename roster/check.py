@@ -1,0 +1,432 @@
+"""An independent rule checker for any roster, written from OBJECTIVE.md against the tables.
+
+It shares no code with `constraints/` or the engine's costing: it reuses only the fact functions
+(journey time, arrangement, hotel nights, trip minutes, travel pounds, target range, seconded
+weeks), so a roster edited by hand in a spreadsheet is judged by the same definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models import Scenario
+from roster import facts as f
+
+REQUIRED = ("inspection", "week", "secondee")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule or inconsistency, in plain words."""
+
+    rule: str
+    message: str
+    secondee: str | None = None
+    inspection: str | None = None
+    weeks: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "weeks": list(self.weeks)}
+
+
+@dataclass
+class CheckReport:
+    """Violations found and the cost recomputed from the roster."""
+
+    violations: list[Violation] = field(default_factory=list)
+    cost_terms: dict[str, int] = field(default_factory=dict)
+    shortfall_places: int = 0
+    experienced_missing: int = 0
+
+    @property
+    def objective(self) -> int:
+        return sum(self.cost_terms.values())
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "violations": [v.as_dict() for v in self.violations],
+            "cost_terms": self.cost_terms,
+            "objective": self.objective,
+        }
+
+
+class RosterInputError(ValueError):
+    """The roster files cannot be read as a roster."""
+
+
+def read_tables(path: Path) -> dict[str, Any]:
+    """Read an output folder (or a single roster.csv) into tables."""
+    files = {"roster": path} if path.is_file() else {"roster": path / "roster.csv"}
+    if path.is_dir():
+        for name in ("inspections", "accommodation", "weeks"):
+            if (path / f"{name}.csv").exists():
+                files[name] = path / f"{name}.csv"
+    if not files["roster"].exists():
+        raise RosterInputError(f"{files['roster']}: no such file (give an output folder or a roster.csv)")
+    tables: dict[str, Any] = {}
+    for name, file in files.items():
+        try:
+            tables[name] = pd.read_csv(file, dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise RosterInputError(f"{file}: not a readable CSV ({exc})") from None
+    missing = [c for c in REQUIRED if c not in tables["roster"].columns]
+    if missing:
+        raise RosterInputError(
+            f"{files['roster']}: missing column(s) {', '.join(missing)}; a roster needs at least"
+            f" {', '.join(REQUIRED)}"
+        )
+    summary = path / "summary.json" if path.is_dir() else None
+    if summary is not None and summary.exists():
+        try:
+            tables["summary"] = json.loads(summary.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise RosterInputError(f"{summary}: not valid JSON ({exc})") from None
+    return tables
+
+
+def check(scenario: Scenario, tables: dict[str, Any]) -> list[Violation]:
+    """Every rule a roster breaks (see `check_report` for the recomputed cost too)."""
+    return check_report(scenario, tables).violations
+
+
+def check_report(scenario: Scenario, tables: dict[str, Any]) -> CheckReport:
+    """Check a roster's tables against every rule of OBJECTIVE.md and recompute its cost."""
+    return _Checker(scenario, tables).run()
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario, tables: dict[str, Any]) -> None:
+        self.scenario = scenario
+        self.tables = tables
+        self.report = CheckReport()
+        self.rules = scenario.rules
+        self.people = {p.id: p for p in scenario.secondees}
+        self.insps = {i.id: i for i in scenario.inspections}
+        self.days = len(self.rules.inspection_days)
+
+    def flag(self, rule: str, message: str, secondee: str | None = None, inspection: str | None = None, weeks: tuple[str, ...] = ()) -> None:
+        self.report.violations.append(Violation(rule, message, secondee, inspection, weeks))
+
+    def run(self) -> CheckReport:
+        roster = self._read_roster()
+        if roster is None:
+            return self.report
+        self.roster = roster
+        self._weeks_of_inspections()
+        self._programme_cap()
+        self._one_place()
+        self._back_to_back_and_rhythm()
+        self._availability()
+        self._eligibility()
+        self._carers()
+        self._team_and_experience()
+        self._costs()
+        self._files()
+        return self.report
+
+    # ------------------------------------------------------------ reading
+
+    def _read_roster(self) -> pd.DataFrame | None:
+        df = self.tables["roster"].copy()
+        df = df.astype({c: str for c in REQUIRED})
+        ok = True
+        for row in df.itertuples():
+            where = f"roster row {row.Index + 2}"
+            if row.inspection not in self.insps:
+                self.flag("input", f"{where}: unknown inspection `{row.inspection}`", row.secondee, row.inspection)
+                ok = False
+            if row.secondee not in self.people:
+                self.flag("input", f"{where}: unknown secondee `{row.secondee}`", row.secondee, row.inspection)
+                ok = False
+            try:
+                monday = dt.date.fromisoformat(row.week)
+            except ValueError:
+                self.flag("input", f"{where}: week `{row.week}` is not a date like 2026-09-14", row.secondee, row.inspection)
+                ok = False
+                continue
+            if monday.weekday() != 0:
+                self.flag("input", f"{where}: week {row.week} is not a Monday", row.secondee, row.inspection, (row.week,))
+                ok = False
+            elif not 0 <= self.scenario.week_index(monday) < self.scenario.weeks:
+                self.flag("input", f"{where}: week {row.week} is outside the horizon", row.secondee, row.inspection, (row.week,))
+                ok = False
+        if not ok:
+            return None
+        dupes = df[df.duplicated(["inspection", "secondee"], keep="first")]
+        for row in dupes.itertuples():
+            self.flag("input", f"`{row.secondee}` is listed twice on {row.inspection}", row.secondee, row.inspection)
+        df = df.drop_duplicates(["inspection", "secondee"]).reset_index(drop=True)
+        df["w"] = [self.scenario.week_index(dt.date.fromisoformat(d)) for d in df["week"]]
+        df["body_id"] = [self.insps[i].body for i in df["inspection"]]
+        df["minutes"] = [
+            f.journey_minutes(self.scenario, self.people[s], self.scenario.body(b)) for s, b in zip(df["secondee"], df["body_id"], strict=True)
+        ]
+        df["kind"] = [
+            f.arrangement(m, f.commute_limit(self.rules, self.people[s]), self.rules.night_before_minutes)
+            for s, m in zip(df["secondee"], df["minutes"], strict=True)
+        ]
+        df["nights"] = [f.hotel_nights(k, self.days) for k in df["kind"]]
+        df["trip"] = [f.trip_minutes(k, m, self.days) for k, m in zip(df["kind"], df["minutes"], strict=True)]
+        return df
+
+    # -------------------------------------------------------------- rules
+
+    def _weeks_of_inspections(self) -> None:
+        """Rule 1: each inspection in exactly one allowed week."""
+        self.week_of: dict[str, int] = {}
+        table = self.tables.get("inspections")
+        if table is not None and "week" in table.columns:
+            for row in table.itertuples():
+                if row.inspection in self.insps and row.week:
+                    self.week_of[row.inspection] = self.scenario.week_index(dt.date.fromisoformat(row.week))
+        for insp, rows in self.roster.groupby("inspection"):
+            weeks = sorted(set(rows["w"]))
+            if len(weeks) > 1:
+                names = tuple(self.scenario.monday(w).isoformat() for w in weeks)
+                self.flag("one_week", f"{insp} runs in {len(weeks)} weeks ({', '.join(names)}): an inspection runs in exactly one week", inspection=str(insp), weeks=names)
+            self.week_of.setdefault(str(insp), weeks[0])
+        for insp_id, w in self.week_of.items():
+            allowed = self.scenario.allowed_weeks(self.insps[insp_id])
+            if w not in allowed:
+                first, last = self.scenario.monday(allowed[0]), self.scenario.monday(allowed[-1])
+                span = str(first) if first == last else f"{first} to {last}"
+                self.flag("one_week", f"{insp_id} is rostered in the week of {self.scenario.monday(w)}, outside its allowed week(s) {span}", inspection=insp_id, weeks=(self.scenario.monday(w).isoformat(),))
+
+    def _programme_cap(self) -> None:
+        """Rule 2: at most the cap of inspections running in a week."""
+        per_week = pd.Series(self.week_of).value_counts()
+        for w, n in per_week.items():
+            cap = self.rules.cap(self.scenario.monday(int(w)))
+            if n > cap:
+                running = sorted(i for i, u in self.week_of.items() if u == w)
+                monday = self.scenario.monday(int(w)).isoformat()
+                self.flag("programme_cap", f"{n} inspections run in the week of {monday} ({', '.join(running)}): the cap is {cap}", weeks=(monday,))
+
+    def _one_place(self) -> None:
+        """Rule 3: one inspection a week per secondee."""
+        counts = self.roster.groupby(["secondee", "week"])["inspection"].agg(list)
+        for (s, week), insps in counts.items():
+            if len(insps) > 1:
+                self.flag("one_place", f"`{s}` is on {len(insps)} inspections in the week of {week} ({', '.join(insps)}): one at a time", secondee=str(s), weeks=(str(week),))
+
+    def _runs(self, weeks: set[int]) -> list[tuple[int, int]]:
+        runs: list[tuple[int, int]] = []
+        for w in sorted(weeks):
+            if runs and runs[-1][1] == w - 1:
+                runs[-1] = (runs[-1][0], w)
+            else:
+                runs.append((w, w))
+        return runs
+
+    def _back_to_back_and_rhythm(self) -> None:
+        """Rule 4 and the rhythm (counted for the cost; a violation when hard)."""
+        rhythm = self.rules.rhythm
+        self.breaks: dict[str, int] = {}
+        for s in self.people:
+            weeks = set(self.roster.loc[self.roster["secondee"] == s, "w"])
+            runs = self._runs(weeks)
+            breaks = 0
+            for a, b in runs:
+                length = b - a + 1
+                names = (self.scenario.monday(a).isoformat(), self.scenario.monday(b).isoformat())
+                if length > self.rules.max_back_to_back:
+                    self.flag("back_to_back", f"`{s}` is on {length} consecutive inspection weeks ({names[0]} … {names[1]}): the limit is {self.rules.max_back_to_back}", secondee=s, weeks=names)
+                breaks += max(0, length - rhythm.weeks_on)
+            for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+                if start - end - 1 < rhythm.weeks_off:
+                    breaks += 1
+            self.breaks[s] = breaks
+            if rhythm.hard and breaks:
+                self.flag("rhythm", f"`{s}` breaks the hard rhythm ({rhythm.weeks_on} on, {rhythm.weeks_off} off) {breaks} time(s)", secondee=s)
+
+    def _availability(self) -> None:
+        """Rule 5: inside the secondment, after the training week, never in an away week."""
+        for row in self.roster.itertuples():
+            person = self.people[row.secondee]
+            monday = self.scenario.monday(row.w)
+            days = [monday + dt.timedelta(days=d) for d in self.rules.day_offsets]
+            if person.available and not (person.available[0] <= days[0] and days[-1] <= person.available[1]):
+                self.flag("availability", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, outside their secondment ({person.available[0]} to {person.available[1]})", row.secondee, row.inspection, (row.week,))
+            if person.trained and monday <= person.trained - dt.timedelta(days=person.trained.weekday()):
+                self.flag("training", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, before the week after their training ({person.trained})", row.secondee, row.inspection, (row.week,))
+            if monday in person.away:
+                self.flag("away", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, a week they are away", row.secondee, row.inspection, (row.week,))
+
+    def _eligibility(self) -> None:
+        """Rules 6 and 7: not one's own service; the right background."""
+        for row in self.roster.itertuples():
+            person = self.people[row.secondee]
+            body = self.scenario.body(row.body_id)
+            insp = self.insps[row.inspection]
+            if self.rules.no_own_service and person.service == body.id:
+                self.flag("own_service", f"`{row.secondee}` is on {row.inspection} but comes from {body.label}", row.secondee, row.inspection, (row.week,))
+            allowed = insp.open_to if insp.open_to is not None else ([body.kind] if self.rules.match_background else ["police", "fire"])
+            if person.background not in allowed:
+                self.flag("background", f"`{row.secondee}` ({person.background}) is on {row.inspection}, a {body.kind} inspection open to {', '.join(allowed)}", row.secondee, row.inspection, (row.week,))
+
+    def _carers(self) -> None:
+        """Rule 10: carer arrangements and the hotel-night limit."""
+        for row in self.roster.itertuples():
+            carer = self.people[row.secondee].carer
+            if carer is None:
+                continue
+            if carer.home_every_night and row.kind != f.Arrangement.COMMUTE:
+                self.flag("carer", f"`{row.secondee}` must be home every night but {row.inspection} is a {row.minutes}-minute journey, over their commute limit", row.secondee, row.inspection, (row.week,))
+            if carer.no_night_before and row.kind == f.Arrangement.HOTEL_NIGHT_BEFORE:
+                self.flag("carer", f"`{row.secondee}` cannot travel the night before, but {row.inspection} is a {row.minutes}-minute journey", row.secondee, row.inspection, (row.week,))
+        nights = self.roster.groupby("secondee")["nights"].sum()
+        for s, n in nights.items():
+            carer = self.people[str(s)].carer
+            if carer and carer.max_nights_away is not None and n > carer.max_nights_away:
+                self.flag("carer", f"`{s}` has {n} hotel nights: their limit is {carer.max_nights_away}", secondee=str(s))
+
+    def _team_and_experience(self) -> None:
+        """Rules 8 and 9: team size (short places are shortfalls) and experienced members."""
+        team = self.roster.groupby("inspection")["secondee"].count()
+        first = self.roster.groupby("secondee")["w"].min()
+        self.short: dict[str, int] = {}
+        self.exp_missing: dict[str, int] = {}
+        for insp in self.scenario.inspections:
+            n = int(team.get(insp.id, 0))
+            if n > insp.team_max:
+                self.flag("team_size", f"{insp.id} has {n} secondees: its maximum is {insp.team_max}", inspection=insp.id)
+            self.short[insp.id] = max(0, insp.team_min - n)
+            rows = self.roster[self.roster["inspection"] == insp.id]
+            experienced = sum(
+                1 for s, w in zip(rows["secondee"], rows["w"], strict=True) if self.people[s].inspections_done > 0 or first[s] < w
+            )
+            self.exp_missing[insp.id] = max(0, insp.needs.experienced - experienced)
+        self.report.shortfall_places = sum(self.short.values())
+        self.report.experienced_missing = sum(self.exp_missing.values())
+
+    def _costs(self) -> None:
+        """The objective of OBJECTIVE.md, term by term."""
+        costs = self.rules.costs
+        r = self.roster
+        n = r.groupby("secondee")["inspection"].count()
+        under = over = unmet = 0
+        for s, person in self.people.items():
+            lo, hi = f.target_range(self.scenario, person)
+            k = int(n.get(s, 0))
+            under += max(0, lo - k)
+            over += max(0, k - hi)
+            mine = r[r["secondee"] == s]
+            off = {d.isoformat() for d in person.prefers.off_weeks}
+            unmet += int(mine["week"].isin(off).sum()) + int(mine["body_id"].isin(person.avoids.bodies).sum())
+            if person.prefers.bodies and not mine["body_id"].isin(person.prefers.bodies).any():
+                unmet += 1
+        self.report.cost_terms = {
+            "hotel": int(r["nights"].sum()) * costs.hotel_night_cost,
+            "travel": int(sum(f.travel_pounds(int(t), costs) for t in r["trip"])),
+            "under_use": under * costs.under_use,
+            "over_use": over * costs.over_use,
+            "rhythm": sum(self.breaks.values()) * costs.rhythm,
+            "preference": unmet * costs.preference,
+            "shortfall": (self.report.shortfall_places + self.report.experienced_missing) * costs.shortfall,
+        }
+
+    # ----------------------------------------------- the other output files
+
+    def _files(self) -> None:
+        r = self.roster
+        for column, expected, rule in (("travel_minutes", "minutes", "travel_minutes"), ("arrangement", "kind", "arrangement")):
+            if column not in r.columns:
+                continue
+            for row in r.itertuples():
+                got, want = str(getattr(row, column)), str(getattr(row, expected))
+                if got != want:
+                    self.flag(rule, f"`{row.secondee}` on {row.inspection}: {column} is {got}, the rules give {want}", row.secondee, row.inspection, (row.week,))
+        if "accommodation" in self.tables:
+            self._accommodation(self.tables["accommodation"])
+        if "weeks" in self.tables:
+            self._weeks_file(self.tables["weeks"])
+        if "inspections" in self.tables:
+            self._inspections_file(self.tables["inspections"])
+        if "summary" in self.tables:
+            self._summary(self.tables["summary"])
+
+    def _accommodation(self, table: pd.DataFrame) -> None:
+        stays = {(row.inspection, row.secondee): row for row in table.itertuples()}
+        for row in self.roster.itertuples():
+            stay = stays.pop((row.inspection, row.secondee), None)
+            if row.kind == f.Arrangement.COMMUTE:
+                if stay is not None:
+                    self.flag("accommodation", f"`{row.secondee}` commutes to {row.inspection} but has a hotel booking", row.secondee, row.inspection, (row.week,))
+                continue
+            if stay is None:
+                self.flag("accommodation", f"`{row.secondee}` needs a hotel for {row.inspection} ({row.nights} nights) but has no booking", row.secondee, row.inspection, (row.week,))
+                continue
+            last_day = self.scenario.monday(row.w) + dt.timedelta(days=self.rules.day_offsets[-1])
+            check_in = last_day - dt.timedelta(days=int(row.nights))
+            if str(stay.nights) != str(row.nights):
+                self.flag("hotel_nights", f"`{row.secondee}` on {row.inspection}: {stay.nights} hotel nights booked, the rules give {row.nights}", row.secondee, row.inspection, (row.week,))
+            if (str(stay.check_in), str(stay.check_out)) != (check_in.isoformat(), last_day.isoformat()):
+                self.flag("accommodation", f"`{row.secondee}` on {row.inspection}: booked {stay.check_in} to {stay.check_out}, the rules give {check_in} to {last_day}", row.secondee, row.inspection, (row.week,))
+        for (insp, s), _ in stays.items():
+            self.flag("accommodation", f"hotel booking for `{s}` on {insp}, who is not on that inspection", str(s), str(insp))
+
+    def _weeks_file(self, table: pd.DataFrame) -> None:
+        doing = {(row.secondee, row.week): row.inspection for row in self.roster.itertuples()}
+        for row in table.itertuples():
+            if row.secondee not in self.people:
+                self.flag("weeks", f"weeks.csv names unknown secondee `{row.secondee}`", str(row.secondee))
+                continue
+            expected = doing.get((row.secondee, row.week))
+            if expected is not None and row.activity != expected:
+                self.flag("weeks", f"weeks.csv says `{row.secondee}` is {row.activity} in the week of {row.week}, but the roster has {expected}", str(row.secondee), weeks=(str(row.week),))
+            if expected is None and row.activity in self.insps:
+                self.flag("weeks", f"weeks.csv puts `{row.secondee}` on {row.activity} in the week of {row.week}, which the roster does not", str(row.secondee), weeks=(str(row.week),))
+
+    def _inspections_file(self, table: pd.DataFrame) -> None:
+        team = self.roster.groupby("inspection")["secondee"].count()
+        for row in table.itertuples():
+            if row.inspection not in self.insps:
+                self.flag("inspections", f"inspections.csv names unknown inspection `{row.inspection}`", inspection=str(row.inspection))
+                continue
+            want = {"team_size": int(team.get(row.inspection, 0)), "shortfall": self.short[row.inspection], "experienced_missing": self.exp_missing[row.inspection]}
+            for column, value in want.items():
+                if column in table.columns and str(getattr(row, column)) != str(value):
+                    self.flag("inspections", f"inspections.csv gives {row.inspection} {column} {getattr(row, column)}, the roster gives {value}", inspection=str(row.inspection))
+
+    def _summary(self, summary: dict[str, Any]) -> None:
+        report = self.report
+        terms = summary.get("cost_terms", {})
+        for term, value in report.cost_terms.items():
+            if terms.get(term) != value:
+                self.flag("cost_terms", f"summary.json gives {term} £{terms.get(term)}, the roster costs £{value}")
+        if summary.get("objective") != report.objective:
+            self.flag("objective", f"summary.json gives objective £{summary.get('objective')}, the roster costs £{report.objective}")
+        nights = int(self.roster["nights"].sum())
+        totals = {
+            "hotel_nights": nights,
+            "hotel_cost": nights * self.rules.costs.hotel_night_cost,
+            "inspections": len(self.insps),
+            "inspections_fully_staffed": sum(1 for i in self.insps if not self.short[i] and not self.exp_missing[i]),
+            "secondees_used": int(self.roster["secondee"].nunique()),
+        }
+        for key, value in totals.items():
+            if key in summary and summary[key] != value:
+                self.flag("summary", f"summary.json gives {key} {summary[key]}, the roster gives {value}")
+        hours = int(self.roster["trip"].sum()) / 60
+        if "travel_hours" in summary and not math.isclose(float(summary["travel_hours"]), hours, abs_tol=0.01):
+            self.flag("summary", f"summary.json gives travel_hours {summary['travel_hours']}, the roster gives {hours:.2f}")
+        listed = {s["inspection"]: s for s in summary.get("shortfalls", [])}
+        for insp in self.insps:
+            places, missing = self.short[insp], self.exp_missing[insp]
+            entry = listed.get(insp)
+            if (places or missing) and entry is None:
+                self.flag("summary", f"{insp} is short ({places} place(s), {missing} experienced) but summary.json lists no shortfall", inspection=insp)
+            elif entry is not None and (entry.get("places"), entry.get("experienced_missing")) != (places, missing):
+                self.flag("summary", f"summary.json lists {insp} short of {entry.get('places')} place(s) and {entry.get('experienced_missing')} experienced; the roster gives {places} and {missing}", inspection=insp)

@@ -1,0 +1,155 @@
+"""Bad input gets a clear error: file, line, key, what was expected; exit 2 and no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from roster.loading import ScenarioError, load_scenario
+
+BASE = """\
+name: Base
+start: 2026-09-07
+weeks: 6
+rules:
+  max_inspections_per_week: 4
+  commute_minutes: 60
+inspections:
+  - id: peel-kent
+    body: kent-police
+    week: 2026-09-14
+    secondees: 2
+  - id: peel-essex
+    body: essex-police
+    window: [2026-09-21, 2026-10-05]
+    secondees: {min: 2, max: 4}
+secondees:
+  - id: phil-h
+    service: lancashire-police
+    background: police
+    rank: sergeant
+    home: {lat: 53.76, lon: -2.70}
+    available: [2026-09-07, 2026-10-16]
+    trained: 2026-09-08
+    away: [2026-10-05]
+    carer: {no_night_before: true}
+  - id: kulbir-p
+    service: kent-fire
+    background: fire
+    rank: watch-manager
+    home: Maidstone
+travel:
+  - {secondee: phil-h, body: kent-police, minutes: 290}
+"""
+
+# (case id, text replaced, replacement, line, key, words in the message)
+CASES = [
+    ("start-not-monday", "start: 2026-09-07", "start: 2026-09-08", 2, "start", "Tuesday"),
+    ("unknown-top-key", "weeks: 6", "weeks: 6\nwekes: 6", 4, "wekes", "did you mean `weeks`"),
+    ("unknown-rule-key", "  commute_minutes: 60", "  commute_minute: 60", 6, "rules.commute_minute", "did you mean `commute_minutes`"),
+    ("negative-minutes", "  commute_minutes: 60", "  commute_minutes: -5", 6, "rules.commute_minutes", "greater than or equal to 0"),
+    ("negative-cap", "max_inspections_per_week: 4", "max_inspections_per_week: -1", 5, "rules.max_inspections_per_week", "greater than or equal to 0"),
+    ("weeks-not-a-number", "weeks: 6", "weeks: six", 3, "weeks", "integer"),
+    ("week-not-monday", "    week: 2026-09-14", "    week: 2026-09-16", 10, "inspections[0].week", "Wednesday"),
+    ("week-outside-horizon", "    week: 2026-09-14", "    week: 2027-01-04", 10, "inspections[0].week", "outside the horizon"),
+    ("window-empty", "window: [2026-09-21, 2026-10-05]", "window: [2026-10-05, 2026-09-21]", 12, "inspections[1]", "window` is empty"),
+    ("window-not-monday", "window: [2026-09-21, 2026-10-05]", "window: [2026-09-21, 2026-10-06]", 14, "inspections[1].window[1]", "Tuesday"),
+    ("unknown-body", "    body: kent-police", "    body: kent-polise", 9, "inspections[0].body", "did you mean `kent-police`"),
+    ("min-above-max", "secondees: {min: 2, max: 4}", "secondees: {min: 5, max: 4}", 15, "inspections[1].secondees", "`min: 5` is above `max: 4`"),
+    ("negative-team", "    secondees: 2\n", "    secondees: -2\n", 11, "inspections[0].secondees", "greater than or equal to 0"),
+    ("duplicate-inspection", "  - id: peel-essex", "  - id: peel-kent", 12, "inspections[1].id", "duplicate id `peel-kent`"),
+    ("duplicate-secondee", "  - id: kulbir-p", "  - id: phil-h", 26, "secondees[1].id", "duplicate id `phil-h`"),
+    ("unknown-service", "    service: lancashire-police", "    service: lancs-police", 18, "secondees[0].service", "unknown force or service"),
+    ("ineligible-rank", "    rank: sergeant", "    rank: constable", 20, "secondees[0].rank", "sergeant and above"),
+    ("rank-of-other-background", "    rank: watch-manager", "    rank: inspector", 26, "secondees[1]", "not a fire rank"),
+    ("unknown-rank", "    rank: sergeant", "    rank: sargeant", 20, "secondees[0].rank", "did you mean `sergeant`"),
+    ("trained-after-end", "    trained: 2026-09-08", "    trained: 2026-11-02", 17, "secondees[0]", "after the secondment ends"),
+    ("away-not-monday", "    away: [2026-10-05]", "    away: [2026-10-07]", 24, "secondees[0].away[0]", "Wednesday"),
+    ("away-outside-horizon", "    away: [2026-10-05]", "    away: [2026-12-07]", 24, "secondees[0].away[0]", "outside the horizon"),
+    ("carer-contradiction", "    carer: {no_night_before: true}", "    carer: {home_every_night: true, max_nights_away: 4}", 25, "secondees[0].carer", "contradicts"),
+    ("carer-unknown-option", "    carer: {no_night_before: true}", "    carer: {no_night_befor: true}", 25, "secondees[0].carer.no_night_befor", "did you mean `no_night_before`"),
+    ("travel-unknown-secondee", "{secondee: phil-h, body: kent-police", "{secondee: phil-x, body: kent-police", 32, "travel[0].secondee", "unknown secondee `phil-x`"),
+    ("travel-unknown-body", "{secondee: phil-h, body: kent-police", "{secondee: phil-h, body: kent-polis", 32, "travel[0].body", "unknown body"),
+    ("travel-negative-minutes", "minutes: 290}", "minutes: -290}", 32, "travel[0].minutes", "greater than or equal to 0"),
+    ("unknown-town", "    home: Maidstone", "    home: Maidstoen", 30, "secondees[1].home", "not a UK town"),
+    ("ambiguous-town", "    home: Maidstone", "    home: Newport", 30, "secondees[1].home", "ambiguous"),
+    ("background-vs-service", "    service: kent-fire", "    service: kent-police", 28, "secondees[1].background", "police body"),
+    ("missing-name", "name: Base\n", "", None, "name", "required"),
+    ("bad-date", "start: 2026-09-07", "start: 7th September", 2, "start", "expected a date"),
+    ("inspection-days-gap", "  commute_minutes: 60", "  commute_minutes: 60\n  inspection_days: [mon, wed]", 7, "rules.inspection_days", "consecutive"),
+    ("bad-weekday", "  commute_minutes: 60", "  commute_minutes: 60\n  inspection_days: [mon, tues]", 7, "rules.inspection_days[1]", "'mon'"),
+    ("too-many-experienced", "    secondees: 2\n", "    secondees: 2\n    needs: {experienced: 3}\n", 12, "inspections[0].needs.experienced", "at most 2"),
+]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_base_is_valid(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(write(tmp_path, BASE))])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("case", "old", "new", "line", "key", "words"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input(tmp_path: Path, case: str, old: str, new: str, line: int | None, key: str, words: str) -> None:
+    assert old in BASE, case
+    path = write(tmp_path, BASE.replace(old, new, 1))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    problems = [p for p in info.value.problems if p.key == key]
+    assert problems, f"no problem at `{key}`: {info.value}"
+    problem = problems[0]
+    assert words in problem.message, str(problem)
+    if line is not None:
+        assert problem.line == line, str(problem)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"{path}:{line}" in result.output if line else str(path) in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("name: x\nstart: [\n", "not valid YAML"),
+        ("name: x\nname: y\n", "not valid YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("", "found an empty file"),
+    ],
+    ids=["unclosed-bracket", "duplicate-key", "not-a-mapping", "empty-file"],
+)
+def test_broken_yaml(tmp_path: Path, text: str, words: str) -> None:
+    path = write(tmp_path, text)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_sample_scenarios_validate() -> None:
+    from tests.conftest import SCENARIOS
+
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 0, (path, result.output)
+
+
+def test_scenario_file_is_never_modified(tmp_path: Path) -> None:
+    path = write(tmp_path, BASE)
+    before = path.read_bytes()
+    CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out"), "--deterministic", "--quiet"])
+    assert path.read_bytes() == before
