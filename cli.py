@@ -234,7 +234,9 @@ def solve(
 @app.command()
 def check(
     scenario: Annotated[Path, typer.Argument(help="The scenario the roster was made for.")],
-    roster: Annotated[Path, typer.Argument(help="An output folder, or a roster.csv (inspection, week, secondee).")],
+    roster: Annotated[
+        Path, typer.Argument(help="An output folder, or a roster.csv (inspection, week, secondee).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
     """Check any roster against every rule, and recompute its cost."""

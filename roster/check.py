@@ -116,7 +116,14 @@ class _Checker:
         self.insps = {i.id: i for i in scenario.inspections}
         self.days = len(self.rules.inspection_days)
 
-    def flag(self, rule: str, message: str, secondee: str | None = None, inspection: str | None = None, weeks: tuple[str, ...] = ()) -> None:
+    def flag(
+        self,
+        rule: str,
+        message: str,
+        secondee: str | None = None,
+        inspection: str | None = None,
+        weeks: tuple[str, ...] = (),
+    ) -> None:
         self.report.violations.append(Violation(rule, message, secondee, inspection, weeks))
 
     def run(self) -> CheckReport:
@@ -145,33 +152,57 @@ class _Checker:
         for row in df.itertuples():
             where = f"roster row {row.Index + 2}"
             if row.inspection not in self.insps:
-                self.flag("input", f"{where}: unknown inspection `{row.inspection}`", row.secondee, row.inspection)
+                self.flag(
+                    "input", f"{where}: unknown inspection `{row.inspection}`", row.secondee, row.inspection
+                )
                 ok = False
             if row.secondee not in self.people:
-                self.flag("input", f"{where}: unknown secondee `{row.secondee}`", row.secondee, row.inspection)
+                self.flag(
+                    "input", f"{where}: unknown secondee `{row.secondee}`", row.secondee, row.inspection
+                )
                 ok = False
             try:
                 monday = dt.date.fromisoformat(row.week)
             except ValueError:
-                self.flag("input", f"{where}: week `{row.week}` is not a date like 2026-09-14", row.secondee, row.inspection)
+                self.flag(
+                    "input",
+                    f"{where}: week `{row.week}` is not a date like 2026-09-14",
+                    row.secondee,
+                    row.inspection,
+                )
                 ok = False
                 continue
             if monday.weekday() != 0:
-                self.flag("input", f"{where}: week {row.week} is not a Monday", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "input",
+                    f"{where}: week {row.week} is not a Monday",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
                 ok = False
             elif not 0 <= self.scenario.week_index(monday) < self.scenario.weeks:
-                self.flag("input", f"{where}: week {row.week} is outside the horizon", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "input",
+                    f"{where}: week {row.week} is outside the horizon",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
                 ok = False
         if not ok:
             return None
         dupes = df[df.duplicated(["inspection", "secondee"], keep="first")]
         for row in dupes.itertuples():
-            self.flag("input", f"`{row.secondee}` is listed twice on {row.inspection}", row.secondee, row.inspection)
+            self.flag(
+                "input", f"`{row.secondee}` is listed twice on {row.inspection}", row.secondee, row.inspection
+            )
         df = df.drop_duplicates(["inspection", "secondee"]).reset_index(drop=True)
         df["w"] = [self.scenario.week_index(dt.date.fromisoformat(d)) for d in df["week"]]
         df["body_id"] = [self.insps[i].body for i in df["inspection"]]
         df["minutes"] = [
-            f.journey_minutes(self.scenario, self.people[s], self.scenario.body(b)) for s, b in zip(df["secondee"], df["body_id"], strict=True)
+            f.journey_minutes(self.scenario, self.people[s], self.scenario.body(b))
+            for s, b in zip(df["secondee"], df["body_id"], strict=True)
         ]
         df["kind"] = [
             f.arrangement(m, f.commute_limit(self.rules, self.people[s]), self.rules.night_before_minutes)
@@ -191,18 +222,32 @@ class _Checker:
             for row in table.itertuples():
                 if row.inspection in self.insps and row.week:
                     self.week_of[row.inspection] = self.scenario.week_index(dt.date.fromisoformat(row.week))
+        for insp in self.scenario.inspections:
+            allowed = self.scenario.allowed_weeks(insp)
+            if len(allowed) == 1 and insp.id not in set(self.roster["inspection"]):
+                self.week_of.setdefault(insp.id, allowed[0])  # a fixed inspection runs, staffed or not
         for insp, rows in self.roster.groupby("inspection"):
             weeks = sorted(set(rows["w"]))
             if len(weeks) > 1:
                 names = tuple(self.scenario.monday(w).isoformat() for w in weeks)
-                self.flag("one_week", f"{insp} runs in {len(weeks)} weeks ({', '.join(names)}): an inspection runs in exactly one week", inspection=str(insp), weeks=names)
+                self.flag(
+                    "one_week",
+                    f"{insp} runs in {len(weeks)} weeks ({', '.join(names)}): an inspection runs in exactly one week",
+                    inspection=str(insp),
+                    weeks=names,
+                )
             self.week_of.setdefault(str(insp), weeks[0])
         for insp_id, w in self.week_of.items():
             allowed = self.scenario.allowed_weeks(self.insps[insp_id])
             if w not in allowed:
                 first, last = self.scenario.monday(allowed[0]), self.scenario.monday(allowed[-1])
                 span = str(first) if first == last else f"{first} to {last}"
-                self.flag("one_week", f"{insp_id} is rostered in the week of {self.scenario.monday(w)}, outside its allowed week(s) {span}", inspection=insp_id, weeks=(self.scenario.monday(w).isoformat(),))
+                self.flag(
+                    "one_week",
+                    f"{insp_id} is rostered in the week of {self.scenario.monday(w)}, outside its allowed week(s) {span}",
+                    inspection=insp_id,
+                    weeks=(self.scenario.monday(w).isoformat(),),
+                )
 
     def _programme_cap(self) -> None:
         """Rule 2: at most the cap of inspections running in a week."""
@@ -212,14 +257,23 @@ class _Checker:
             if n > cap:
                 running = sorted(i for i, u in self.week_of.items() if u == w)
                 monday = self.scenario.monday(int(w)).isoformat()
-                self.flag("programme_cap", f"{n} inspections run in the week of {monday} ({', '.join(running)}): the cap is {cap}", weeks=(monday,))
+                self.flag(
+                    "programme_cap",
+                    f"{n} inspections run in the week of {monday} ({', '.join(running)}): the cap is {cap}",
+                    weeks=(monday,),
+                )
 
     def _one_place(self) -> None:
         """Rule 3: one inspection a week per secondee."""
         counts = self.roster.groupby(["secondee", "week"])["inspection"].agg(list)
         for (s, week), insps in counts.items():
             if len(insps) > 1:
-                self.flag("one_place", f"`{s}` is on {len(insps)} inspections in the week of {week} ({', '.join(insps)}): one at a time", secondee=str(s), weeks=(str(week),))
+                self.flag(
+                    "one_place",
+                    f"`{s}` is on {len(insps)} inspections in the week of {week} ({', '.join(insps)}): one at a time",
+                    secondee=str(s),
+                    weeks=(str(week),),
+                )
 
     def _runs(self, weeks: set[int]) -> list[tuple[int, int]]:
         runs: list[tuple[int, int]] = []
@@ -242,14 +296,23 @@ class _Checker:
                 length = b - a + 1
                 names = (self.scenario.monday(a).isoformat(), self.scenario.monday(b).isoformat())
                 if length > self.rules.max_back_to_back:
-                    self.flag("back_to_back", f"`{s}` is on {length} consecutive inspection weeks ({names[0]} … {names[1]}): the limit is {self.rules.max_back_to_back}", secondee=s, weeks=names)
+                    self.flag(
+                        "back_to_back",
+                        f"`{s}` is on {length} consecutive inspection weeks ({names[0]} … {names[1]}): the limit is {self.rules.max_back_to_back}",
+                        secondee=s,
+                        weeks=names,
+                    )
                 breaks += max(0, length - rhythm.weeks_on)
             for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
                 if start - end - 1 < rhythm.weeks_off:
                     breaks += 1
             self.breaks[s] = breaks
             if rhythm.hard and breaks:
-                self.flag("rhythm", f"`{s}` breaks the hard rhythm ({rhythm.weeks_on} on, {rhythm.weeks_off} off) {breaks} time(s)", secondee=s)
+                self.flag(
+                    "rhythm",
+                    f"`{s}` breaks the hard rhythm ({rhythm.weeks_on} on, {rhythm.weeks_off} off) {breaks} time(s)",
+                    secondee=s,
+                )
 
     def _availability(self) -> None:
         """Rule 5: inside the secondment, after the training week, never in an away week."""
@@ -258,11 +321,29 @@ class _Checker:
             monday = self.scenario.monday(row.w)
             days = [monday + dt.timedelta(days=d) for d in self.rules.day_offsets]
             if person.available and not (person.available[0] <= days[0] and days[-1] <= person.available[1]):
-                self.flag("availability", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, outside their secondment ({person.available[0]} to {person.available[1]})", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "availability",
+                    f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, outside their secondment ({person.available[0]} to {person.available[1]})",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
             if person.trained and monday <= person.trained - dt.timedelta(days=person.trained.weekday()):
-                self.flag("training", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, before the week after their training ({person.trained})", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "training",
+                    f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, before the week after their training ({person.trained})",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
             if monday in person.away:
-                self.flag("away", f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, a week they are away", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "away",
+                    f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, a week they are away",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
 
     def _eligibility(self) -> None:
         """Rules 6 and 7: not one's own service; the right background."""
@@ -271,10 +352,26 @@ class _Checker:
             body = self.scenario.body(row.body_id)
             insp = self.insps[row.inspection]
             if self.rules.no_own_service and person.service == body.id:
-                self.flag("own_service", f"`{row.secondee}` is on {row.inspection} but comes from {body.label}", row.secondee, row.inspection, (row.week,))
-            allowed = insp.open_to if insp.open_to is not None else ([body.kind] if self.rules.match_background else ["police", "fire"])
+                self.flag(
+                    "own_service",
+                    f"`{row.secondee}` is on {row.inspection} but comes from {body.label}",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
+            allowed = (
+                insp.open_to
+                if insp.open_to is not None
+                else ([body.kind] if self.rules.match_background else ["police", "fire"])
+            )
             if person.background not in allowed:
-                self.flag("background", f"`{row.secondee}` ({person.background}) is on {row.inspection}, a {body.kind} inspection open to {', '.join(allowed)}", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "background",
+                    f"`{row.secondee}` ({person.background}) is on {row.inspection}, a {body.kind} inspection open to {', '.join(allowed)}",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
 
     def _carers(self) -> None:
         """Rule 10: carer arrangements and the hotel-night limit."""
@@ -283,14 +380,30 @@ class _Checker:
             if carer is None:
                 continue
             if carer.home_every_night and row.kind != f.Arrangement.COMMUTE:
-                self.flag("carer", f"`{row.secondee}` must be home every night but {row.inspection} is a {row.minutes}-minute journey, over their commute limit", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "carer",
+                    f"`{row.secondee}` must be home every night but {row.inspection} is a {row.minutes}-minute journey, over their commute limit",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
             if carer.no_night_before and row.kind == f.Arrangement.HOTEL_NIGHT_BEFORE:
-                self.flag("carer", f"`{row.secondee}` cannot travel the night before, but {row.inspection} is a {row.minutes}-minute journey", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "carer",
+                    f"`{row.secondee}` cannot travel the night before, but {row.inspection} is a {row.minutes}-minute journey",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
         nights = self.roster.groupby("secondee")["nights"].sum()
         for s, n in nights.items():
             carer = self.people[str(s)].carer
             if carer and carer.max_nights_away is not None and n > carer.max_nights_away:
-                self.flag("carer", f"`{s}` has {n} hotel nights: their limit is {carer.max_nights_away}", secondee=str(s))
+                self.flag(
+                    "carer",
+                    f"`{s}` has {n} hotel nights: their limit is {carer.max_nights_away}",
+                    secondee=str(s),
+                )
 
     def _team_and_experience(self) -> None:
         """Rules 8 and 9: team size (short places are shortfalls) and experienced members."""
@@ -301,11 +414,17 @@ class _Checker:
         for insp in self.scenario.inspections:
             n = int(team.get(insp.id, 0))
             if n > insp.team_max:
-                self.flag("team_size", f"{insp.id} has {n} secondees: its maximum is {insp.team_max}", inspection=insp.id)
+                self.flag(
+                    "team_size",
+                    f"{insp.id} has {n} secondees: its maximum is {insp.team_max}",
+                    inspection=insp.id,
+                )
             self.short[insp.id] = max(0, insp.team_min - n)
             rows = self.roster[self.roster["inspection"] == insp.id]
             experienced = sum(
-                1 for s, w in zip(rows["secondee"], rows["w"], strict=True) if self.people[s].inspections_done > 0 or first[s] < w
+                1
+                for s, w in zip(rows["secondee"], rows["w"], strict=True)
+                if self.people[s].inspections_done > 0 or first[s] < w
             )
             self.exp_missing[insp.id] = max(0, insp.needs.experienced - experienced)
         self.report.shortfall_places = sum(self.short.values())
@@ -341,13 +460,22 @@ class _Checker:
 
     def _files(self) -> None:
         r = self.roster
-        for column, expected, rule in (("travel_minutes", "minutes", "travel_minutes"), ("arrangement", "kind", "arrangement")):
+        for column, expected, rule in (
+            ("travel_minutes", "minutes", "travel_minutes"),
+            ("arrangement", "kind", "arrangement"),
+        ):
             if column not in r.columns:
                 continue
             for row in r.itertuples():
                 got, want = str(getattr(row, column)), str(getattr(row, expected))
                 if got != want:
-                    self.flag(rule, f"`{row.secondee}` on {row.inspection}: {column} is {got}, the rules give {want}", row.secondee, row.inspection, (row.week,))
+                    self.flag(
+                        rule,
+                        f"`{row.secondee}` on {row.inspection}: {column} is {got}, the rules give {want}",
+                        row.secondee,
+                        row.inspection,
+                        (row.week,),
+                    )
         if "accommodation" in self.tables:
             self._accommodation(self.tables["accommodation"])
         if "weeks" in self.tables:
@@ -363,19 +491,48 @@ class _Checker:
             stay = stays.pop((row.inspection, row.secondee), None)
             if row.kind == f.Arrangement.COMMUTE:
                 if stay is not None:
-                    self.flag("accommodation", f"`{row.secondee}` commutes to {row.inspection} but has a hotel booking", row.secondee, row.inspection, (row.week,))
+                    self.flag(
+                        "accommodation",
+                        f"`{row.secondee}` commutes to {row.inspection} but has a hotel booking",
+                        row.secondee,
+                        row.inspection,
+                        (row.week,),
+                    )
                 continue
             if stay is None:
-                self.flag("accommodation", f"`{row.secondee}` needs a hotel for {row.inspection} ({row.nights} nights) but has no booking", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "accommodation",
+                    f"`{row.secondee}` needs a hotel for {row.inspection} ({row.nights} nights) but has no booking",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
                 continue
             last_day = self.scenario.monday(row.w) + dt.timedelta(days=self.rules.day_offsets[-1])
             check_in = last_day - dt.timedelta(days=int(row.nights))
             if str(stay.nights) != str(row.nights):
-                self.flag("hotel_nights", f"`{row.secondee}` on {row.inspection}: {stay.nights} hotel nights booked, the rules give {row.nights}", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "hotel_nights",
+                    f"`{row.secondee}` on {row.inspection}: {stay.nights} hotel nights booked, the rules give {row.nights}",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
             if (str(stay.check_in), str(stay.check_out)) != (check_in.isoformat(), last_day.isoformat()):
-                self.flag("accommodation", f"`{row.secondee}` on {row.inspection}: booked {stay.check_in} to {stay.check_out}, the rules give {check_in} to {last_day}", row.secondee, row.inspection, (row.week,))
+                self.flag(
+                    "accommodation",
+                    f"`{row.secondee}` on {row.inspection}: booked {stay.check_in} to {stay.check_out}, the rules give {check_in} to {last_day}",
+                    row.secondee,
+                    row.inspection,
+                    (row.week,),
+                )
         for (insp, s), _ in stays.items():
-            self.flag("accommodation", f"hotel booking for `{s}` on {insp}, who is not on that inspection", str(s), str(insp))
+            self.flag(
+                "accommodation",
+                f"hotel booking for `{s}` on {insp}, who is not on that inspection",
+                str(s),
+                str(insp),
+            )
 
     def _weeks_file(self, table: pd.DataFrame) -> None:
         doing = {(row.secondee, row.week): row.inspection for row in self.roster.itertuples()}
@@ -385,48 +542,93 @@ class _Checker:
                 continue
             expected = doing.get((row.secondee, row.week))
             if expected is not None and row.activity != expected:
-                self.flag("weeks", f"weeks.csv says `{row.secondee}` is {row.activity} in the week of {row.week}, but the roster has {expected}", str(row.secondee), weeks=(str(row.week),))
+                self.flag(
+                    "weeks",
+                    f"weeks.csv says `{row.secondee}` is {row.activity} in the week of {row.week}, but the roster has {expected}",
+                    str(row.secondee),
+                    weeks=(str(row.week),),
+                )
             if expected is None and row.activity in self.insps:
-                self.flag("weeks", f"weeks.csv puts `{row.secondee}` on {row.activity} in the week of {row.week}, which the roster does not", str(row.secondee), weeks=(str(row.week),))
+                self.flag(
+                    "weeks",
+                    f"weeks.csv puts `{row.secondee}` on {row.activity} in the week of {row.week}, which the roster does not",
+                    str(row.secondee),
+                    weeks=(str(row.week),),
+                )
 
     def _inspections_file(self, table: pd.DataFrame) -> None:
         team = self.roster.groupby("inspection")["secondee"].count()
         for row in table.itertuples():
             if row.inspection not in self.insps:
-                self.flag("inspections", f"inspections.csv names unknown inspection `{row.inspection}`", inspection=str(row.inspection))
+                self.flag(
+                    "inspections",
+                    f"inspections.csv names unknown inspection `{row.inspection}`",
+                    inspection=str(row.inspection),
+                )
                 continue
-            want = {"team_size": int(team.get(row.inspection, 0)), "shortfall": self.short[row.inspection], "experienced_missing": self.exp_missing[row.inspection]}
+            want = {
+                "team_size": int(team.get(row.inspection, 0)),
+                "shortfall": self.short[row.inspection],
+                "experienced_missing": self.exp_missing[row.inspection],
+            }
             for column, value in want.items():
                 if column in table.columns and str(getattr(row, column)) != str(value):
-                    self.flag("inspections", f"inspections.csv gives {row.inspection} {column} {getattr(row, column)}, the roster gives {value}", inspection=str(row.inspection))
+                    self.flag(
+                        "inspections",
+                        f"inspections.csv gives {row.inspection} {column} {getattr(row, column)}, the roster gives {value}",
+                        inspection=str(row.inspection),
+                    )
 
     def _summary(self, summary: dict[str, Any]) -> None:
         report = self.report
         terms = summary.get("cost_terms", {})
         for term, value in report.cost_terms.items():
             if terms.get(term) != value:
-                self.flag("cost_terms", f"summary.json gives {term} £{terms.get(term)}, the roster costs £{value}")
+                self.flag(
+                    "cost_terms", f"summary.json gives {term} £{terms.get(term)}, the roster costs £{value}"
+                )
         if summary.get("objective") != report.objective:
-            self.flag("objective", f"summary.json gives objective £{summary.get('objective')}, the roster costs £{report.objective}")
+            self.flag(
+                "objective",
+                f"summary.json gives objective £{summary.get('objective')}, the roster costs £{report.objective}",
+            )
         nights = int(self.roster["nights"].sum())
         totals = {
             "hotel_nights": nights,
             "hotel_cost": nights * self.rules.costs.hotel_night_cost,
             "inspections": len(self.insps),
-            "inspections_fully_staffed": sum(1 for i in self.insps if not self.short[i] and not self.exp_missing[i]),
+            "inspections_fully_staffed": sum(
+                1 for i in self.insps if not self.short[i] and not self.exp_missing[i]
+            ),
             "secondees_used": int(self.roster["secondee"].nunique()),
         }
         for key, value in totals.items():
             if key in summary and summary[key] != value:
                 self.flag("summary", f"summary.json gives {key} {summary[key]}, the roster gives {value}")
         hours = int(self.roster["trip"].sum()) / 60
-        if "travel_hours" in summary and not math.isclose(float(summary["travel_hours"]), hours, abs_tol=0.01):
-            self.flag("summary", f"summary.json gives travel_hours {summary['travel_hours']}, the roster gives {hours:.2f}")
+        if "travel_hours" in summary and not math.isclose(
+            float(summary["travel_hours"]), hours, abs_tol=0.01
+        ):
+            self.flag(
+                "summary",
+                f"summary.json gives travel_hours {summary['travel_hours']}, the roster gives {hours:.2f}",
+            )
         listed = {s["inspection"]: s for s in summary.get("shortfalls", [])}
         for insp in self.insps:
             places, missing = self.short[insp], self.exp_missing[insp]
             entry = listed.get(insp)
             if (places or missing) and entry is None:
-                self.flag("summary", f"{insp} is short ({places} place(s), {missing} experienced) but summary.json lists no shortfall", inspection=insp)
-            elif entry is not None and (entry.get("places"), entry.get("experienced_missing")) != (places, missing):
-                self.flag("summary", f"summary.json lists {insp} short of {entry.get('places')} place(s) and {entry.get('experienced_missing')} experienced; the roster gives {places} and {missing}", inspection=insp)
+                self.flag(
+                    "summary",
+                    f"{insp} is short ({places} place(s), {missing} experienced) but summary.json lists no shortfall",
+                    inspection=insp,
+                )
+            elif entry is not None and (entry.get("places"), entry.get("experienced_missing")) != (
+                places,
+                missing,
+            ):
+                self.flag(
+                    "summary",
+                    f"summary.json lists {insp} short of {entry.get('places')} place(s) and {entry.get('experienced_missing')} experienced; the roster gives {places} and {missing}",
+                    inspection=insp,
+                )

@@ -40,7 +40,9 @@ def inspection(ident: str, body: str = "kent-police", **extra: Any) -> dict[str,
     return data
 
 
-def make(weeks: int = 4, inspections: list[Any] | None = None, secondees: list[Any] | None = None, **extra: Any) -> Scenario:
+def make(
+    weeks: int = 4, inspections: list[Any] | None = None, secondees: list[Any] | None = None, **extra: Any
+) -> Scenario:
     data: dict[str, Any] = {
         "name": "test",
         "start": "2026-09-07",

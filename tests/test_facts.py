@@ -20,7 +20,7 @@ from roster.facts import (
     travel_pounds,
     trip_minutes,
 )
-from tests.conftest import CHELMSFORD, MAIDSTONE, inspection, make, monday, person
+from tests.conftest import MAIDSTONE, inspection, make, monday, person
 
 
 def body(body_id: str):  # type: ignore[no-untyped-def]
@@ -49,7 +49,12 @@ def test_estimate_formula_and_rounding_half_up():
 
 @pytest.mark.parametrize(
     ("minutes", "expected"),
-    [(60, Arrangement.COMMUTE), (61, Arrangement.HOTEL), (180, Arrangement.HOTEL), (181, Arrangement.HOTEL_NIGHT_BEFORE)],
+    [
+        (60, Arrangement.COMMUTE),
+        (61, Arrangement.HOTEL),
+        (180, Arrangement.HOTEL),
+        (181, Arrangement.HOTEL_NIGHT_BEFORE),
+    ],
 )
 def test_arrangement_boundaries(minutes, expected):
     assert arrangement(minutes, 60, 180) is expected
@@ -88,7 +93,14 @@ def test_carer_limit_overrides_rule_and_measured_time_overrides_estimate():
 
 
 def test_target_range_scales_with_seconded_weeks():
-    sc = make(weeks=12, secondees=[person("a"), person("b", available=["2026-09-07", "2026-10-02"]), person("c", target=[1, 2])])
+    sc = make(
+        weeks=12,
+        secondees=[
+            person("a"),
+            person("b", available=["2026-09-07", "2026-10-02"]),
+            person("c", target=[1, 2]),
+        ],
+    )
     assert target_range(sc, sc.secondees[0]) == (4, 5)
     assert target_range(sc, sc.secondees[1]) == (1, 2)  # 4 weeks: floor(16/12), ceil(20/12)
     assert target_range(sc, sc.secondees[2]) == (1, 2)

@@ -1,0 +1,270 @@
+"""Each rule changes the outcome of a small scenario; every roster is checked independently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import CHELMSFORD, MAIDSTONE, inspection, make, monday, person, solve_checked
+
+
+def weeks_of(roster):  # type: ignore[no-untyped-def]
+    return {i: roster.scenario.monday(w).isoformat() for i, w in roster.weeks.items()}
+
+
+def team(roster, insp: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return {s for s, i, _ in roster.assignments if i == insp}
+
+
+def shortfall(roster, insp: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    ev = roster.evaluation
+    return ev.shortfall[insp], ev.experienced_missing[insp]
+
+
+def test_rule1_window_is_respected_even_at_a_price(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", window=[monday(2), monday(3)])],
+        secondees=[person("a", prefers={"off_weeks": [monday(2), monday(3)]}, target=[0, 1])],
+    )
+    r = solve_checked(sc, out)
+    assert weeks_of(r)["k"] in (monday(2), monday(3))
+    assert r.cost_terms["preference"] == 50  # week 1 would have been free of it
+
+
+def test_rule2_cap_pushes_an_inspection_to_another_week(out: Path) -> None:
+    sc = make(
+        rules={"max_inspections_per_week": 1},
+        inspections=[
+            inspection("k", window=[monday(1), monday(2)]),
+            inspection("e", "essex-police", window=[monday(1), monday(2)]),
+        ],
+        secondees=[
+            person("a", prefers={"off_weeks": [monday(2)]}),
+            person("b", prefers={"off_weeks": [monday(2)]}),
+        ],
+    )
+    r = solve_checked(sc, out)
+    assert sorted(weeks_of(r).values()) == [monday(1), monday(2)]
+    assert r.cost_terms["preference"] == 50
+
+
+def test_per_week_cap_override(out: Path) -> None:
+    sc = make(
+        rules={"max_inspections_per_week": 1, "max_inspections_in_week": {monday(1): 2}},
+        inspections=[inspection("k", week=monday(1)), inspection("e", "essex-police", week=monday(1))],
+        secondees=[person("a"), person("b")],
+    )
+    r = solve_checked(sc, out)
+    assert r.evaluation.objective > 0 and not r.shortfalls
+
+
+def test_rule3_one_place_at_a_time(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1)), inspection("e", "essex-police", week=monday(1))],
+        secondees=[person("a")],
+    )
+    r = solve_checked(sc, out)
+    assert sorted(shortfall(r, i)[0] for i in ("k", "e")) == [0, 1]
+
+
+def test_rule4_a_fourth_back_to_back_week_is_a_shortfall(out: Path) -> None:
+    sc = make(
+        weeks=4,
+        inspections=[inspection(f"i{w}", week=monday(w)) for w in range(4)],
+        secondees=[person("a", target=[4, 4])],
+    )
+    r = solve_checked(sc, out)
+    assert len(r.assignments) == 3
+    assert sum(shortfall(r, f"i{w}")[0] for w in range(4)) == 1
+    assert r.cost_terms["shortfall"] == 10000
+    assert r.cost_terms["rhythm"] == 0  # e.g. weeks 0, 1 and 3: no run of three
+
+
+def test_rule5_away_training_and_secondment(out: Path) -> None:
+    sc = make(
+        inspections=[
+            inspection("w0", week=monday(0)),
+            inspection("w1", week=monday(1)),
+            inspection("w3", week=monday(3)),
+        ],
+        secondees=[
+            person("trainee", trained="2026-09-08", away=[monday(1)], available=["2026-09-07", "2026-09-25"]),
+        ],
+    )
+    r = solve_checked(sc, out)
+    # week 0 is training, week 1 away, week 3 after the secondment: nothing can be filled
+    assert r.assignments == []
+    assert {s.inspection for s in r.shortfalls} == {"w0", "w1", "w3"}
+
+
+def test_rule6_own_service(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1))],
+        secondees=[person("a", service="kent-police", home=MAIDSTONE)],
+    )
+    r = solve_checked(sc, out)
+    assert shortfall(r, "k") == (1, 0)
+    sc2 = make(
+        rules={"no_own_service": False},
+        inspections=[inspection("k", week=monday(1))],
+        secondees=[person("a", service="kent-police", home=MAIDSTONE)],
+    )
+    assert shortfall(solve_checked(sc2, out / "2"), "k") == (0, 0)
+
+
+def test_rule7_background_and_open_to(out: Path) -> None:
+    fire = person("f", service="essex-fire", background="fire", rank="watch-manager")
+    r = solve_checked(make(inspections=[inspection("k", week=monday(1))], secondees=[fire]), out)
+    assert shortfall(r, "k") == (1, 0)
+    r2 = solve_checked(
+        make(inspections=[inspection("k", week=monday(1), open_to=["police", "fire"])], secondees=[fire]),
+        out / "2",
+    )
+    assert team(r2, "k") == {"f"}
+
+
+def test_rule8_team_size_max_beats_under_use(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1), secondees={"min": 1, "max": 2})],
+        secondees=[person(x, target=[1, 1]) for x in "abc"],
+    )
+    r = solve_checked(sc, out)
+    assert len(team(r, "k")) == 2
+    assert r.cost_terms["under_use"] == 1000
+
+
+def test_rule9_experience_from_an_earlier_week(out: Path) -> None:
+    sc = make(
+        inspections=[
+            inspection("first", "essex-police", week=monday(1)),
+            inspection("k", week=monday(2), needs={"experienced": 1}),
+        ],
+        secondees=[person("a", target=[0, 2]), person("b", target=[0, 2])],
+    )
+    r = solve_checked(sc, out)
+    assert shortfall(r, "k") == (0, 0)
+    first = team(r, "first")
+    assert first & team(r, "k")
+
+
+def test_rule9_missing_experience_is_a_shortfall(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1), needs={"experienced": 1})],
+        secondees=[person("a")],
+    )
+    r = solve_checked(sc, out)
+    assert shortfall(r, "k") == (0, 1)
+    assert r.summary["shortfalls"][0]["places"] == 0
+    sc2 = make(
+        inspections=[inspection("k", week=monday(1), needs={"experienced": 1})],
+        secondees=[person("a", inspections_done=2)],
+    )
+    assert shortfall(solve_checked(sc2, out / "2"), "k") == (0, 0)
+
+
+def test_rule10_carers(out: Path) -> None:
+    home = person("h", home=CHELMSFORD, carer={"home_every_night": True, "max_commute_minutes": 45})
+    r = solve_checked(make(inspections=[inspection("k", week=monday(1))], secondees=[home]), out)
+    assert shortfall(r, "k") == (1, 0)  # Chelmsford to Maidstone is about an hour
+    home_ok = person("h", home=CHELMSFORD, carer={"home_every_night": True, "max_commute_minutes": 75})
+    r2 = solve_checked(make(inspections=[inspection("k", week=monday(1))], secondees=[home_ok]), out / "2")
+    assert r2.roster_table["arrangement"].tolist() == ["commute"]
+    nights = person("n", carer={"max_nights_away": 5})  # Preston: 5 nights a week, room for one
+    r3 = solve_checked(
+        make(
+            inspections=[inspection("k", week=monday(1)), inspection("e", "essex-police", week=monday(3))],
+            secondees=[nights],
+        ),
+        out / "3",
+    )
+    assert len(r3.assignments) == 1
+
+
+def test_night_before_is_priced_and_booked(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1)), inspection("e", "essex-police", week=monday(1))],
+        secondees=[person("far"), person("near", home=CHELMSFORD)],
+        travel=[
+            {"secondee": "far", "body": "kent-police", "minutes": 181},
+            {"secondee": "far", "body": "essex-police", "minutes": 180},
+        ],
+    )
+    r = solve_checked(sc, out)
+    stays = r.accommodation_table.set_index("secondee")
+    assert stays.loc["far", "nights"] in (4, 5)
+    row = r.roster_table.set_index("secondee").loc["far"]
+    expected = "hotel_night_before" if row["inspection"] == "k" else "hotel"
+    assert row["arrangement"] == expected
+
+
+def test_rhythm_hard_versus_soft(out: Path) -> None:
+    insps = [inspection(f"i{w}", week=monday(w)) for w in range(3)]
+    soft = solve_checked(make(weeks=3, inspections=insps, secondees=[person("a", target=[3, 3])]), out)
+    assert soft.cost_terms["rhythm"] == 200 and not soft.shortfalls
+    hard = solve_checked(
+        make(
+            weeks=3,
+            inspections=insps,
+            secondees=[person("a", target=[3, 3])],
+            rules={"rhythm": {"hard": True}},
+        ),
+        out / "2",
+    )
+    assert len(hard.shortfalls) == 1 and hard.cost_terms["rhythm"] == 0
+
+
+def test_short_rest_is_a_break_with_two_weeks_off(out: Path) -> None:
+    insps = [inspection("i0", week=monday(0)), inspection("i2", week=monday(2))]
+    r = solve_checked(
+        make(weeks=3, inspections=insps, secondees=[person("a")], rules={"rhythm": {"weeks_off": 2}}), out
+    )
+    assert r.cost_terms["rhythm"] == 200
+
+
+def test_over_use_is_cheaper_than_a_shortfall(out: Path) -> None:
+    insps = [inspection("i0", week=monday(0)), inspection("i2", week=monday(2))]
+    r = solve_checked(make(weeks=3, inspections=insps, secondees=[person("a", target=[0, 1])]), out)
+    assert r.cost_terms["over_use"] == 500 and not r.shortfalls
+
+
+def test_preferences(out: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1)), inspection("e", "essex-police", week=monday(1))],
+        secondees=[
+            person("a", prefers={"bodies": ["essex-police"]}, target=[0, 1]),
+            person("b", avoids={"bodies": ["essex-police"]}, target=[0, 1]),
+        ],
+    )
+    r = solve_checked(sc, out)
+    assert team(r, "e") == {"a"} and team(r, "k") == {"b"}
+    assert r.cost_terms["preference"] == 0
+
+
+def test_shortfall_reason_counts_add_up(out: Path) -> None:
+    from roster.explain import account
+
+    sc = make(
+        weeks=4,
+        inspections=[
+            inspection("k", week=monday(2), secondees=4),
+            inspection("e", "essex-police", week=monday(2), secondees=1),
+        ],
+        secondees=[
+            person("own", service="kent-police"),
+            person("away", away=[monday(2)]),
+            person("late", trained="2026-09-22"),
+            person("fire", service="essex-fire", background="fire", rank="watch-manager"),
+            person("free1"),
+            person("free2"),
+            person("gone", available=["2026-09-07", "2026-09-11"]),
+        ],
+    )
+    r = solve_checked(sc, out)
+    acc = account(r, "k")
+    assert acc.seconded == 6  # `gone` is not seconded that week
+    assert sum(acc.counts.values()) == acc.seconded
+    assert acc.counts["own_service"] == 1 and acc.counts["away"] == 1 and acc.counts["not_trained"] == 1
+    assert acc.counts["background"] == 1
+    assert acc.counts.get("on_team", 0) + acc.counts.get("busy", 0) == 2
+    reason = r.summary["shortfalls"][0]["reason"]
+    assert reason.startswith("k (Kent Police, week of 2026-09-21) needs 4, has ")
+    assert "1 are away" in reason and "1 come from the inspected body" in reason
