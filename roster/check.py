@@ -8,6 +8,7 @@ weeks), so a roster edited by hand in a spreadsheet is judged by the same defini
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -60,6 +61,11 @@ class CheckReport:
             "cost_terms": self.cost_terms,
             "objective": self.objective,
         }
+
+
+def _rows(df: pd.DataFrame) -> list[Any]:
+    """Rows as named tuples, typed loosely: the cells of a hand-made CSV can be anything."""
+    return list(df.itertuples())
 
 
 class RosterInputError(ValueError):
@@ -146,10 +152,10 @@ class _Checker:
     # ------------------------------------------------------------ reading
 
     def _read_roster(self) -> pd.DataFrame | None:
-        df = self.tables["roster"].copy()
+        df: pd.DataFrame = self.tables["roster"].copy()
         df = df.astype({c: str for c in REQUIRED})
         ok = True
-        for row in df.itertuples():
+        for row in _rows(df):
             where = f"roster row {row.Index + 2}"
             if row.inspection not in self.insps:
                 self.flag(
@@ -193,7 +199,7 @@ class _Checker:
         if not ok:
             return None
         dupes = df[df.duplicated(["inspection", "secondee"], keep="first")]
-        for row in dupes.itertuples():
+        for row in _rows(dupes):
             self.flag(
                 "input", f"`{row.secondee}` is listed twice on {row.inspection}", row.secondee, row.inspection
             )
@@ -219,13 +225,13 @@ class _Checker:
         self.week_of: dict[str, int] = {}
         table = self.tables.get("inspections")
         if table is not None and "week" in table.columns:
-            for row in table.itertuples():
+            for row in _rows(table):
                 if row.inspection in self.insps and row.week:
                     self.week_of[row.inspection] = self.scenario.week_index(dt.date.fromisoformat(row.week))
-        for insp in self.scenario.inspections:
-            allowed = self.scenario.allowed_weeks(insp)
-            if len(allowed) == 1 and insp.id not in set(self.roster["inspection"]):
-                self.week_of.setdefault(insp.id, allowed[0])  # a fixed inspection runs, staffed or not
+        for planned in self.scenario.inspections:
+            allowed = self.scenario.allowed_weeks(planned)
+            if len(allowed) == 1 and planned.id not in set(self.roster["inspection"]):
+                self.week_of.setdefault(planned.id, allowed[0])  # a fixed inspection runs, staffed or not
         for insp, rows in self.roster.groupby("inspection"):
             weeks = sorted(set(rows["w"]))
             if len(weeks) > 1:
@@ -251,12 +257,15 @@ class _Checker:
 
     def _programme_cap(self) -> None:
         """Rule 2: at most the cap of inspections running in a week."""
-        per_week = pd.Series(self.week_of).value_counts()
-        for w, n in per_week.items():
-            cap = self.rules.cap(self.scenario.monday(int(w)))
+        per_week: dict[int, list[str]] = {}
+        for insp_id, week in self.week_of.items():
+            per_week.setdefault(week, []).append(insp_id)
+        for w, running in sorted(per_week.items()):
+            cap = self.rules.cap(self.scenario.monday(w))
+            n = len(running)
             if n > cap:
-                running = sorted(i for i, u in self.week_of.items() if u == w)
-                monday = self.scenario.monday(int(w)).isoformat()
+                running = sorted(running)
+                monday = self.scenario.monday(w).isoformat()
                 self.flag(
                     "programme_cap",
                     f"{n} inspections run in the week of {monday} ({', '.join(running)}): the cap is {cap}",
@@ -265,7 +274,9 @@ class _Checker:
 
     def _one_place(self) -> None:
         """Rule 3: one inspection a week per secondee."""
-        counts = self.roster.groupby(["secondee", "week"])["inspection"].agg(list)
+        counts: dict[tuple[str, str], list[str]] = {}
+        for row in _rows(self.roster):
+            counts.setdefault((row.secondee, row.week), []).append(row.inspection)
         for (s, week), insps in counts.items():
             if len(insps) > 1:
                 self.flag(
@@ -303,7 +314,7 @@ class _Checker:
                         weeks=names,
                     )
                 breaks += max(0, length - rhythm.weeks_on)
-            for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+            for (_, end), (start, _) in itertools.pairwise(runs):
                 if start - end - 1 < rhythm.weeks_off:
                     breaks += 1
             self.breaks[s] = breaks
@@ -316,7 +327,7 @@ class _Checker:
 
     def _availability(self) -> None:
         """Rule 5: inside the secondment, after the training week, never in an away week."""
-        for row in self.roster.itertuples():
+        for row in _rows(self.roster):
             person = self.people[row.secondee]
             monday = self.scenario.monday(row.w)
             days = [monday + dt.timedelta(days=d) for d in self.rules.day_offsets]
@@ -347,7 +358,7 @@ class _Checker:
 
     def _eligibility(self) -> None:
         """Rules 6 and 7: not one's own service; the right background."""
-        for row in self.roster.itertuples():
+        for row in _rows(self.roster):
             person = self.people[row.secondee]
             body = self.scenario.body(row.body_id)
             insp = self.insps[row.inspection]
@@ -375,7 +386,7 @@ class _Checker:
 
     def _carers(self) -> None:
         """Rule 10: carer arrangements and the hotel-night limit."""
-        for row in self.roster.itertuples():
+        for row in _rows(self.roster):
             carer = self.people[row.secondee].carer
             if carer is None:
                 continue
@@ -466,7 +477,7 @@ class _Checker:
         ):
             if column not in r.columns:
                 continue
-            for row in r.itertuples():
+            for row in _rows(r):
                 got, want = str(getattr(row, column)), str(getattr(row, expected))
                 if got != want:
                     self.flag(
@@ -486,8 +497,8 @@ class _Checker:
             self._summary(self.tables["summary"])
 
     def _accommodation(self, table: pd.DataFrame) -> None:
-        stays = {(row.inspection, row.secondee): row for row in table.itertuples()}
-        for row in self.roster.itertuples():
+        stays = {(row.inspection, row.secondee): row for row in _rows(table)}
+        for row in _rows(self.roster):
             stay = stays.pop((row.inspection, row.secondee), None)
             if row.kind == f.Arrangement.COMMUTE:
                 if stay is not None:
@@ -535,8 +546,8 @@ class _Checker:
             )
 
     def _weeks_file(self, table: pd.DataFrame) -> None:
-        doing = {(row.secondee, row.week): row.inspection for row in self.roster.itertuples()}
-        for row in table.itertuples():
+        doing = {(row.secondee, row.week): row.inspection for row in _rows(self.roster)}
+        for row in _rows(table):
             if row.secondee not in self.people:
                 self.flag("weeks", f"weeks.csv names unknown secondee `{row.secondee}`", str(row.secondee))
                 continue
@@ -558,7 +569,7 @@ class _Checker:
 
     def _inspections_file(self, table: pd.DataFrame) -> None:
         team = self.roster.groupby("inspection")["secondee"].count()
-        for row in table.itertuples():
+        for row in _rows(table):
             if row.inspection not in self.insps:
                 self.flag(
                     "inspections",
