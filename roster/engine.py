@@ -172,10 +172,11 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     status = solver.solve(m.model, watcher)
 
     name = STATUS.get(status, "unknown")
+    timings = {"build_seconds": round(built - started, 3), "hint_seconds": round(hint_done - built, 3)}
     extra = {
         "model": {
-            "build_seconds": round(built - started, 3),
-            "hint_seconds": round(hint_done - built, 3),
+            # Wall-clock timings vary run to run: left out of deterministic outputs.
+            **({} if config.deterministic else timings),
             "variables": len(m.model.proto.variables),
             "constraints": len(m.model.proto.constraints),
             "assignment_variables": len(m.x),

@@ -1,0 +1,127 @@
+"""End-to-end: `roster solve` writes the five files, exit codes, determinism, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+from roster.check import check_report, read_tables
+from roster.loading import load_scenario
+from roster.result import FILES
+from tests.conftest import ROOT, SCENARIOS
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_solve_small_writes_every_file_and_passes_the_checker(tmp_path: Path) -> None:
+    code, output = run("solve", str(SCENARIOS / "small.yaml"), "--out", str(tmp_path), "--deterministic")
+    assert code == 0, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
+    for heading in ("Roster", "Accommodation plan", "Use of each secondee", "Cost", "objective"):
+        assert heading in output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    assert summary["gap"] == 0
+    assert sum(summary["cost_terms"].values()) == summary["objective"]
+    report = check_report(load_scenario(SCENARIOS / "small.yaml"), read_tables(tmp_path))
+    assert report.valid and report.objective == summary["objective"]
+
+
+def test_deterministic_mode_gives_identical_files(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        code, output = run(
+            "solve",
+            str(SCENARIOS / "cohort.yaml"),
+            "--out",
+            str(tmp_path / name),
+            "--deterministic",
+            "--quiet",
+        )
+        assert code == 0, output
+    for file in FILES:
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+
+
+def test_default_scenario_is_the_bundled_cohort(tmp_path: Path) -> None:
+    code, output = run("solve", "--out", str(tmp_path), "--deterministic", "--quiet")
+    assert code == 0, output
+    assert json.loads((tmp_path / "summary.json").read_text())["scenario"]["name"] == "Autumn 2026 cohort A"
+
+
+def test_shortfalls_exit_1_and_are_listed(tmp_path: Path) -> None:
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(
+        "name: Short\nstart: 2026-09-07\nweeks: 2\n"
+        "inspections:\n  - {id: peel-kent, body: kent-police, week: 2026-09-14, secondees: 3}\n"
+        "secondees:\n  - {id: a, service: essex-police, background: police, rank: sergeant, home: Chelmsford}\n"
+    )
+    code, output = run("solve", str(scenario), "--out", str(tmp_path / "out"), "--deterministic")
+    assert code == 1, output
+    assert "peel-kent (Kent Police, week of 2026-09-14) needs 3, has 1" in output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["shortfalls"][0]["places"] == 2
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("name: Bad\nstart: 2026-09-08\nweeks: 2\n")
+    code, output = run("solve", str(scenario), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "bad.yaml:2" in output and "Tuesday" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bodies_listing() -> None:
+    code, output = run("bodies", "--kind", "fire", "--region", "London")
+    assert code == 0 and "london-fire" in output and "metropolitan-police" not in output
+    assert run("bodies", "--kind", "navy")[0] == 2
+
+
+def test_interrupted_solve_still_writes_the_best_roster(tmp_path: Path) -> None:
+    scenario = tmp_path / "year.yaml"
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scenario.write_text(generated.stdout)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "solve",
+            str(scenario),
+            "--out",
+            str(out),
+            "--quiet",
+            "--time-limit",
+            "60",
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode in (0, 1), stdout.decode()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] in ("feasible", "optimal")
+    report = check_report(load_scenario(scenario), read_tables(out))
+    assert report.valid, report.violations
