@@ -17,6 +17,7 @@ from models import Scenario, bundled_bodies
 from roster.check import RosterInputError, check_report, read_tables
 from roster.engine import Progress, SolveConfig
 from roster.engine import solve as engine_solve
+from roster.explain import explain_inspection, explain_secondee
 from roster.facts import Arrangement, Facts
 from roster.loading import ScenarioError, load_scenario
 from roster.overview import overview
@@ -222,7 +223,10 @@ def solve(
     result = engine_solve(loaded, config)
     if result.status in ("infeasible", "unknown", "invalid"):
         result.write(folder)
-        console.print(f"[red]{result.status}[/]: no roster meets every hard rule of {path}.")
+        console.print(f"[red]{result.status}[/]: no roster meets every hard rule of {path}.", highlight=False)
+        conflict = result.extra.get("infeasibility")
+        if conflict:
+            console.print(conflict["message"], highlight=False, markup=False)
         raise typer.Exit(EXIT_UNMET)
     written = result.write(folder)
     if not quiet:
@@ -262,6 +266,73 @@ def check(
         else:
             console.print(f"[red]{len(report.violations)} problem(s)[/] in {roster}", highlight=False)
     raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    inspection: Annotated[str | None, typer.Option(help="Explain this inspection's team.")] = None,
+    secondee: Annotated[str | None, typer.Option(help="Explain this secondee's weeks.")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(help="A solved output folder (default: out/<scenario>/ when it matches, else solve)."),
+    ] = None,
+) -> None:
+    """Why is this secondee not on more inspections? Why is nobody local on this team?"""
+    loaded = _load(scenario)
+    folder = roster or Path("out") / slug(scenario.stem)
+    facts = Facts(loaded)
+    result = None
+    summary = folder / "summary.json"
+    if (
+        summary.exists()
+        and json.loads(summary.read_text()).get("scenario", {}).get("sha256") == loaded.sha256()
+    ):
+        result = Roster.from_folder(facts, folder)
+        console.print(f"Roster read from {folder}/", highlight=False)
+    elif roster is not None:
+        errors.print(
+            f"[red]error:[/] {folder} holds no roster of this scenario (solve it first)", highlight=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    else:
+        result = engine_solve(loaded, SolveConfig(deterministic=True))
+        if not result.has_roster:
+            console.print(
+                result.extra.get("infeasibility", {}).get("message", "no roster"),
+                highlight=False,
+                markup=False,
+            )
+            raise typer.Exit(EXIT_UNMET)
+    known_i = {i.id for i in loaded.inspections}
+    known_s = {s.id for s in loaded.secondees}
+    if inspection is not None and inspection not in known_i:
+        errors.print(f"[red]error:[/] unknown inspection `{inspection}`", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if secondee is not None and secondee not in known_s:
+        errors.print(f"[red]error:[/] unknown secondee `{secondee}`", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    accounts = []
+    if inspection is not None:
+        accounts.append(explain_inspection(result, inspection))
+    if secondee is not None:
+        accounts.append(explain_secondee(result, secondee))
+    if not accounts:
+        for item in result.shortfalls:
+            console.print(f"[red]shortfall:[/] {item.reason}", highlight=False)
+        if not result.shortfalls:
+            console.print(
+                "Every inspection is fully staffed. Ask about one with --inspection ID or --secondee ID."
+            )
+    for account in accounts:
+        console.rule(account.title)
+        for line in account.lines:
+            console.print(line, highlight=False, markup=False)
+        if account.rows:
+            table = Table(*account.columns)
+            for row in account.rows:
+                table.add_row(*row)
+            console.print(table)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -14,6 +15,7 @@ from models import Scenario
 from roster.explain import shortfall_reason
 from roster.facts import Facts
 from roster.greedy import construct
+from roster.infeasible import diagnose
 from roster.result import Roster
 
 STATUS = {
@@ -173,7 +175,7 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
 
     name = STATUS.get(status, "unknown")
     timings = {"build_seconds": round(built - started, 3), "hint_seconds": round(hint_done - built, 3)}
-    extra = {
+    extra: dict[str, Any] = {
         "model": {
             # Wall-clock timings vary run to run: left out of deterministic outputs.
             **({} if config.deterministic else timings),
@@ -184,6 +186,10 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
         },
     }
     if name not in ("optimal", "feasible"):
+        if name == "infeasible":
+            conflict = diagnose(scenario)
+            if conflict is not None:
+                extra["infeasibility"] = conflict.as_dict()
         return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
     weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
     assignments = [t for t, var in m.x.items() if solver.value(var)]

@@ -77,52 +77,77 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+class Standing:
+    """Where every secondee stands in a roster: weeks on, hotel nights, what they do each week."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.facts = roster.facts
+        self.doing: dict[tuple[str, int], str] = {(s, u): i for s, i, u in roster.assignments}
+        self.weeks_on: dict[str, set[int]] = defaultdict(set)
+        self.nights: Counter[str] = Counter()
+        self.body_of = {i.id: i.body for i in self.facts.scenario.inspections}
+        self.people = {p.id: p for p in self.facts.scenario.secondees}
+        for s, i, u in roster.assignments:
+            self.weeks_on[s].add(u)
+            self.nights[s] += self.facts.trip(s, self.body_of[i]).nights
+
+    def why(self, secondee: str, inspection_id: str, week: int) -> str:
+        """One category: a `Reason` value from the facts, or what the roster puts in the way."""
+        reason = self.facts.reason(secondee, inspection_id, week)
+        if reason is not None:
+            return reason.value
+        rules = self.facts.scenario.rules
+        other = self.doing.get((secondee, week))
+        if other == inspection_id:
+            return ON_TEAM
+        if other is not None:
+            return BUSY
+        if run_through(self.weeks_on[secondee], week) > rules.max_back_to_back:
+            return BACK_TO_BACK
+        carer = self.people[secondee].carer
+        trip = self.facts.trip(secondee, self.body_of[inspection_id])
+        if (
+            carer is not None
+            and carer.max_nights_away is not None
+            and self.nights[secondee] + trip.nights > carer.max_nights_away
+        ):
+            return NIGHTS
+        rhythm = rules.rhythm
+        weeks = self.weeks_on[secondee] | {week}
+        if rhythm.hard and rhythm_breaks(weeks, self.facts.scenario.weeks, rhythm.weeks_on, rhythm.weeks_off):
+            return RHYTHM
+        return FREE
+
+    def words(self, secondee: str, inspection_id: str, week: int) -> str:
+        """`why` in plain words for one secondee."""
+        key = self.why(secondee, inspection_id, week)
+        if key == BUSY:
+            return f"on {self.doing[(secondee, week)]} that week"
+        if key in _WORDS:
+            text = _WORDS[key].format(nth=_ordinal(self.facts.scenario.rules.max_back_to_back + 1))
+        else:
+            text = Reason(key).words
+        return text.removeprefix("are ").removeprefix("have ")
+
+
 def account(roster: Roster, inspection_id: str) -> ShortfallAccount:
     """Count, for the week the inspection runs, what stopped each seconded secondee."""
-    facts = roster.facts
-    scenario = facts.scenario
+    standing = Standing(roster)
+    scenario = roster.facts.scenario
     insp = scenario.inspection(inspection_id)
     w = roster.weeks[inspection_id]
-    rules = scenario.rules
-    doing: dict[tuple[str, int], str] = {(s, u): i for s, i, u in roster.assignments}
-    weeks_on: dict[str, set[int]] = defaultdict(set)
-    nights: Counter[str] = Counter()
-    body_of = {i.id: i.body for i in scenario.inspections}
-    for s, i, u in roster.assignments:
-        weeks_on[s].add(u)
-        nights[s] += facts.trip(s, body_of[i]).nights
     counts: Counter[str] = Counter()
     competing: Counter[str] = Counter()
     seconded = 0
     for person in scenario.secondees:
-        s = person.id
-        reason = facts.reason(s, inspection_id, w)
-        if reason is Reason.NOT_SECONDED:
+        key = standing.why(person.id, inspection_id, w)
+        if key == Reason.NOT_SECONDED.value:
             continue
         seconded += 1
-        if reason is not None:
-            counts[reason.value] += 1
-            continue
-        other = doing.get((s, w))
-        if other == inspection_id:
-            counts[ON_TEAM] += 1
-        elif other is not None:
-            counts[BUSY] += 1
-            competing[other] += 1
-        elif run_through(weeks_on[s], w) > rules.max_back_to_back:
-            counts[BACK_TO_BACK] += 1
-        elif (
-            person.carer is not None
-            and person.carer.max_nights_away is not None
-            and nights[s] + facts.trip(s, insp.body).nights > person.carer.max_nights_away
-        ):
-            counts[NIGHTS] += 1
-        elif rules.rhythm.hard and rhythm_breaks(
-            weeks_on[s] | {w}, scenario.weeks, rules.rhythm.weeks_on, rules.rhythm.weeks_off
-        ):
-            counts[RHYTHM] += 1
-        else:
-            counts[FREE] += 1
+        counts[key] += 1
+        if key == BUSY:
+            competing[standing.doing[(person.id, w)]] += 1
     order = [r.value for r in Reason if r is not Reason.NOT_SECONDED] + [
         ON_TEAM,
         BUSY,
@@ -150,3 +175,91 @@ def account(roster: Roster, inspection_id: str) -> ShortfallAccount:
 def shortfall_reason(roster: Roster, inspection_id: str) -> str:
     """The plain-words reason of a shortfall, for `summary.json` and the console."""
     return account(roster, inspection_id).words(roster.facts.scenario.rules.max_back_to_back)
+
+
+@dataclass
+class Explanation:
+    """A per-inspection or per-secondee account for `roster explain`."""
+
+    title: str
+    lines: list[str]
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def explain_inspection(roster: Roster, inspection_id: str) -> Explanation:
+    """Who is on the team, and for every other secondee what is in the way, nearest first."""
+    from roster.result import hours_minutes
+
+    standing = Standing(roster)
+    scenario = roster.facts.scenario
+    insp = scenario.inspection(inspection_id)
+    body = scenario.body(insp.body)
+    w = roster.weeks.get(inspection_id)
+    allowed = scenario.allowed_weeks(insp)
+    span = (
+        ", ".join(str(scenario.monday(u)) for u in allowed)
+        if len(allowed) <= 3
+        else f"{scenario.monday(allowed[0])} … {scenario.monday(allowed[-1])}"
+    )
+    lines = [f"{insp.id}: {body.label} (HQ {body.hq_town or body.id}); may run in: {span}"]
+    if w is None:
+        return Explanation(f"Inspection {insp.id}", [*lines, "The roster places it in no week."], [], [])
+    team = [s for s, i, _ in roster.assignments if i == inspection_id]
+    lines.append(
+        f"Runs in the week of {scenario.monday(w)}; team {len(team)} (wanted {insp.team_min}-{insp.team_max})."
+    )
+    rows = []
+    for person in sorted(scenario.secondees, key=lambda p: roster.facts.trip(p.id, insp.body).minutes):
+        trip = roster.facts.trip(person.id, insp.body)
+        rows.append(
+            [
+                person.id,
+                hours_minutes(trip.minutes) + (" (measured)" if trip.measured else ""),
+                trip.arrangement.value,
+                standing.words(person.id, inspection_id, w),
+            ]
+        )
+    local = [r for r in rows if r[2] == "commute"]
+    if local and not any(r[3] == "on the team" for r in local):
+        lines.append(
+            f"Nobody local is on the team: {len(local)} secondee(s) could commute; the table says why each is not on it."
+        )
+    return Explanation(
+        f"Inspection {insp.id}", lines, ["secondee", "journey", "arrangement", "standing"], rows
+    )
+
+
+def explain_secondee(roster: Roster, secondee_id: str) -> Explanation:
+    """A secondee's weeks: what they do, and for each inspection running that week what is in the way."""
+    standing = Standing(roster)
+    facts = roster.facts
+    scenario = facts.scenario
+    person = scenario.secondee(secondee_id)
+    lo, hi = facts.targets[secondee_id]
+    n = sum(1 for s, _, _ in roster.assignments if s == secondee_id)
+    lines = [
+        f"{person.id} ({person.label}): {person.rank}, {person.background}, from {scenario.body(person.service).label}.",
+        f"{n} inspection(s); target {lo}-{hi} over {len(facts.seconded[secondee_id])} seconded week(s).",
+    ]
+    if person.carer is not None:
+        lines.append(
+            "Caring responsibilities: "
+            + ", ".join(f"{k} {v}" for k, v in person.carer.model_dump(exclude_defaults=True).items())
+        )
+    running: dict[int, list[str]] = defaultdict(list)
+    for insp_id, u in roster.weeks.items():
+        running[u].append(insp_id)
+    rows = []
+    for w, monday in enumerate(scenario.mondays):
+        doing = standing.doing.get((secondee_id, w))
+        others = sorted(i for i in running[w] if i != doing)
+        in_the_way = "; ".join(f"{i}: {standing.words(secondee_id, i, w)}" for i in others)
+        reason = facts.week_reasons[(secondee_id, w)]
+        rows.append([str(monday), doing or (reason.value if reason else "off"), in_the_way])
+    return Explanation(
+        f"Secondee {person.id}",
+        lines,
+        ["week", "on", "other inspections that week, and what is in the way"],
+        rows,
+    )

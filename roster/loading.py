@@ -233,4 +233,26 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     tree = read_yaml(path)
-    return validate_data(plain(tree), tree, str(path))
+    scenario = validate_data(plain(tree), tree, str(path))
+    scenario.set_source(str(path), key_lines(tree))
+    return scenario
+
+
+def key_lines(tree: Any) -> dict[str, int]:
+    """Line of every key path in the YAML tree, e.g. `inspections[3].week` -> 27."""
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, prefix: Loc) -> None:
+        if isinstance(node, CommentedMap):
+            for key in node:
+                loc = (*prefix, str(key))
+                lines[_key_path(loc)] = node.lc.key(key)[0] + 1
+                walk(node[key], loc)
+        elif isinstance(node, CommentedSeq):
+            for index in range(len(node)):
+                loc = (*prefix, index)
+                lines[_key_path(loc)] = node.lc.item(index)[0] + 1
+                walk(node[index], loc)
+
+    walk(tree, ())
+    return lines

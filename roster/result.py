@@ -201,8 +201,14 @@ class Roster:
 
     # ----------------------------------------------------------- summary
 
+    @property
+    def has_roster(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
     @cached_property
     def shortfalls(self) -> list[Shortfall]:
+        if not self.has_roster:
+            return []
         ev = self.evaluation
         out = []
         for insp in self.facts.scenario.inspections:
@@ -223,7 +229,7 @@ class Roster:
         ev = self.evaluation
         seconded = [p.id for p in scenario.secondees if self.facts.seconded[p.id]]
         counts = [ev.per_secondee[s] for s in seconded]
-        objective = ev.objective if self.objective is None else self.objective
+        objective = self.objective if self.objective is not None or not self.has_roster else ev.objective
         summary: dict[str, Any] = {
             "status": self.status,
             "objective": objective,
@@ -260,6 +266,30 @@ class Roster:
         }
         summary.update(self.extra)
         return summary
+
+    @classmethod
+    def from_folder(cls, facts: Facts, folder: Path) -> Roster:
+        """Read back a solved output folder (roster.csv and inspections.csv)."""
+        scenario = facts.scenario
+        roster = pd.read_csv(folder / "roster.csv", dtype=str, keep_default_na=False)
+        inspections = pd.read_csv(folder / "inspections.csv", dtype=str, keep_default_na=False)
+        index = {
+            insp_id: scenario.week_index(dt.date.fromisoformat(week))
+            for insp_id, week in zip(inspections["inspection"], inspections["week"], strict=True)
+            if week
+        }
+        assignments = [
+            (s, i, scenario.week_index(dt.date.fromisoformat(w)))
+            for s, i, w in zip(roster["secondee"], roster["inspection"], roster["week"], strict=True)
+        ]
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        return cls(
+            facts,
+            str(summary.get("status", "feasible")),
+            index,
+            assignments,
+            objective=summary.get("objective"),
+        )
 
     # ------------------------------------------------------------ writing
 

@@ -1,0 +1,208 @@
+"""Over-constrained scenarios: a minimal conflicting set, named in the scenario's terms."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from cli import app
+from models import Scenario
+from roster.engine import solve
+from roster.infeasible import Requirement, diagnose
+from roster.loading import load_scenario
+from tests.conftest import DETERMINISTIC, ROOT, inspection, monday, person, solve_checked
+
+
+def data(inspections: list[dict[str, Any]], weeks: int = 4, **rules: Any) -> dict[str, Any]:
+    return {
+        "name": "over",
+        "start": "2026-09-07",
+        "weeks": weeks,
+        "rules": rules,
+        "inspections": inspections,
+        "secondees": [person("a"), person("b")],
+    }
+
+
+BODIES = [
+    "kent-police",
+    "essex-police",
+    "surrey-police",
+    "sussex-police",
+    "hampshire-and-isle-of-wight-police",
+    "thames-valley-police",
+]
+
+CASES: dict[str, tuple[dict[str, Any], set[str], str]] = {
+    "fixed inspections over the cap": (
+        data([inspection(f"p{n}", BODIES[n], week=monday(1)) for n in range(5)]),
+        {"p0", "p1", "p2", "p3", "p4", monday(1)},
+        "at most 4 inspection(s) run in the week of 2026-09-14",
+    ),
+    "a window with no week left under the cap": (
+        data(
+            [inspection("w", window=[monday(1), monday(2)])],
+            max_inspections_in_week={monday(1): 0, monday(2): 0},
+        ),
+        {"w", monday(1), monday(2)},
+        "at most 0 inspection(s) run in the week of 2026-09-14 (`max_inspections_in_week: 0`)",
+    ),
+    "windows that cannot all fit": (
+        data(
+            [inspection(f"w{n}", BODIES[n], window=[monday(1), monday(2)]) for n in range(3)],
+            max_inspections_per_week=1,
+        ),
+        {"w0", "w1", "w2", monday(1), monday(2)},
+        "w0 runs in a week of its window 2026-09-14 to 2026-09-21",
+    ),
+    "fixed and windowed together": (
+        data(
+            [
+                inspection("f0", BODIES[0], week=monday(1)),
+                inspection("f1", BODIES[1], week=monday(2)),
+                inspection("w", BODIES[2], window=[monday(1), monday(2)]),
+                inspection("free", BODIES[3], week=monday(3)),
+            ],
+            max_inspections_per_week=1,
+        ),
+        {"f0", "f1", "w", monday(1), monday(2)},
+        "f0 runs in its fixed week 2026-09-14",
+    ),
+    "a peak week set too low": (
+        data(
+            [inspection("f0", BODIES[0], week=monday(2)), inspection("f1", BODIES[1], week=monday(2))],
+            max_inspections_in_week={monday(2): 1},
+        ),
+        {"f0", "f1", monday(2)},
+        "raise the cap by 1 in the week of 2026-09-21",
+    ),
+    "a whole horizon under a zero cap": (
+        data([inspection("any", BODIES[0])], weeks=3, max_inspections_per_week=0),
+        {"any", monday(0), monday(1), monday(2)},
+        "any runs in some week of the horizon",
+    ),
+}
+
+
+def relaxed(base: dict[str, Any], requirement: Requirement) -> Scenario:
+    """The scenario without one requirement: the inspection dropped, or the week's cap lifted."""
+    changed = {**base, "rules": {**base["rules"]}, "inspections": list(base["inspections"])}
+    if requirement.kind == "inspection":
+        changed["inspections"] = [i for i in changed["inspections"] if i["id"] != requirement.name]
+    else:
+        changed["rules"]["max_inspections_in_week"] = {
+            **changed["rules"].get("max_inspections_in_week", {}),
+            requirement.name: 99,
+        }
+    return Scenario.model_validate(changed)
+
+
+def write(path: Path, content: dict[str, Any]) -> Path:
+    with path.open("w") as handle:
+        YAML().dump(content, handle)
+    return path
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_conflict_is_minimal_and_named(tmp_path: Path, name: str) -> None:
+    content, expected, words = CASES[name]
+    path = write(tmp_path / "over.yaml", content)
+    scenario = load_scenario(path)
+    conflict = diagnose(scenario)
+    assert conflict is not None
+    assert {r.name for r in conflict.requirements} == expected
+    assert words in conflict.message
+    for requirement in conflict.requirements:
+        assert requirement.where.startswith(f"{path}:"), requirement
+        assert solve(relaxed(content, requirement), DETERMINISTIC).status != "infeasible", requirement
+    result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out"), "--deterministic"])
+    assert result.exit_code == 1
+    assert "These requirements cannot all hold" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_feasible_scenario_has_no_conflict() -> None:
+    assert diagnose(Scenario.model_validate(data([inspection("a", week=monday(1))]))) is None
+
+
+def shortfall_reason(tmp_path: Path, content: dict[str, Any]) -> str:
+    roster = solve_checked(Scenario.model_validate(content), tmp_path)
+    (entry,) = roster.summary["shortfalls"]
+    return str(entry["reason"])
+
+
+def test_shortfall_reason_hard_rhythm_against_availability(tmp_path: Path) -> None:
+    content = data(
+        [inspection(f"i{w}", BODIES[w], week=monday(w)) for w in range(3)], weeks=3, rhythm={"hard": True}
+    )
+    content["secondees"] = [person("a", target=[3, 3])]
+    reason = shortfall_reason(tmp_path, content)
+    assert "would break the hard rhythm" in reason or "would be on a" in reason
+
+
+def test_shortfall_reason_back_to_back(tmp_path: Path) -> None:
+    content = data([inspection(f"i{w}", BODIES[w], week=monday(w)) for w in range(4)], weeks=4)
+    content["secondees"] = [person("a", target=[4, 4])]
+    assert "1 would be on a 4th consecutive week" in shortfall_reason(tmp_path, content)
+
+
+def test_shortfall_reason_names_competing_inspections(tmp_path: Path) -> None:
+    content = data(
+        [
+            inspection("k", week=monday(1), secondees=2),
+            inspection("e", "essex-police", week=monday(1), secondees=1),
+        ]
+    )
+    content["secondees"] = [person("a"), person("b", service="kent-police")]
+    reason = shortfall_reason(tmp_path, content)
+    assert "k (Kent Police, week of 2026-09-14) needs 2" in reason or "e (Essex Police" in reason
+    assert "1 come from the inspected body" in reason or "on other inspections that week (" in reason
+
+
+def test_shortfall_reason_carer_commute_limit(tmp_path: Path) -> None:
+    content = data([inspection("k", week=monday(1))])
+    content["secondees"] = [person("a", carer={"home_every_night": True, "max_commute_minutes": 30})]
+    reason = shortfall_reason(tmp_path, content)
+    assert (
+        "of the 1 secondees seconded that week, 1 are carers whose journey is over their commute limit"
+        in reason
+    )
+
+
+def test_explain_command(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "s.yaml",
+        {
+            **data([inspection("k", week=monday(1))]),
+            "secondees": [person("a"), person("b", service="kent-police")],
+        },
+    )
+    result = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k", "--secondee", "b"])
+    assert result.exit_code == 0, result.output
+    assert "come from the inspected body" in result.output
+    assert "Secondee b" in result.output and "Inspection k" in result.output
+    assert CliRunner().invoke(app, ["explain", str(path), "--inspection", "nope"]).exit_code == 2
+
+
+def test_year_scale_infeasible_is_explained(tmp_path: Path) -> None:
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "2"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    yaml = YAML()
+    content = yaml.load(generated.stdout)
+    peak = monday(30)
+    content["inspections"] += [inspection(f"extra{n}", BODIES[n], week=peak) for n in range(5)]
+    path = write(tmp_path / "year.yaml", content)
+    conflict = diagnose(load_scenario(path))
+    assert conflict is not None
+    names = {r.name for r in conflict.requirements}
+    assert peak in names and {f"extra{n}" for n in range(5)} & names
