@@ -15,6 +15,8 @@ from rich.table import Table
 
 from models import Scenario, bundled_bodies
 from roster.check import RosterInputError, check_report, read_tables
+from roster.compare import comparison, outcome
+from roster.compare import regress as run_regression
 from roster.engine import Progress, SolveConfig
 from roster.engine import solve as engine_solve
 from roster.explain import explain_inspection, explain_secondee
@@ -37,9 +39,14 @@ def bundled_scenario(name: str = "cohort.yaml") -> Path:
     return Path(str(resources.files("scenarios").joinpath(name)))
 
 
-def _load(path: Path) -> Scenario:
+def _load(
+    path: Path,
+    settings: list[str] | None = None,
+    drop_secondees: list[str] | None = None,
+    drop_inspections: list[str] | None = None,
+) -> Scenario:
     try:
-        return load_scenario(path)
+        return load_scenario(path, settings, drop_secondees, drop_inspections)
     except ScenarioError as exc:
         errors.print(f"[bold red]error:[/] {path} cannot be used:", highlight=False)
         for problem in exc.problems:
@@ -206,10 +213,21 @@ def solve(
     ] = False,
     log: Annotated[bool, typer.Option(help="Print CP-SAT's own search log.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the summary line.")] = False,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a key, e.g. rules.max_inspections_per_week=5.")
+    ] = None,
+    drop_secondee: Annotated[
+        list[str] | None, typer.Option(help="Leave a secondee out (repeatable).")
+    ] = None,
+    drop_inspection: Annotated[
+        list[str] | None, typer.Option(help="Leave an inspection out (repeatable).")
+    ] = None,
 ) -> None:
     """Solve a scenario and write the roster and accommodation plan."""
     path = scenario or bundled_scenario()
-    loaded = _load(path)
+    loaded = _load(path, set_, drop_secondee, drop_inspection)
+    overrides = [f"--set {x}" for x in set_ or []] + [f"--drop-secondee {x}" for x in drop_secondee or []]
+    overrides += [f"--drop-inspection {x}" for x in drop_inspection or []]
     folder = out or Path("out") / slug(path.stem)
     config = SolveConfig(
         time_limit=time_limit,
@@ -221,6 +239,7 @@ def solve(
     )
     console.print(f"Solving [bold]{loaded.name}[/] ({path})", highlight=False)
     result = engine_solve(loaded, config)
+    result.extra["overrides"] = overrides
     if result.status in ("infeasible", "unknown", "invalid"):
         result.write(folder)
         console.print(f"[red]{result.status}[/]: no roster meets every hard rule of {path}.", highlight=False)
@@ -333,6 +352,88 @@ def explain(
             for row in account.rows:
                 table.add_row(*row)
             console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@app.command()
+def compare(
+    items: Annotated[
+        list[Path], typer.Argument(help="Scenario files (solved deterministically) or solved output folders.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
+    outcomes = []
+    for item in items:
+        if not item.exists():
+            errors.print(f"[red]error:[/] {item}: no such file or folder", highlight=False)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if item.is_dir() and not (item / "summary.json").exists():
+            errors.print(
+                f"[red]error:[/] {item} is not a solved output folder (no summary.json)", highlight=False
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if item.is_file():
+            _load(item)  # report bad input before solving anything
+        outcomes.append(outcome(item))
+    result = comparison(outcomes)
+    if as_json:
+        print(json.dumps(result, indent=2, default=str))
+        return
+    table = Table("", *result["scenarios"], title="Scenarios side by side")
+    for label, values in result["metrics"].items():
+        table.add_row(label, *[_cell(v) for v in values])
+    Console(width=max(140, 30 + 26 * len(outcomes))).print(table)
+    for change in result["changes"]:
+        console.rule(f"{change['from']} → {change['to']}")
+        for who, moves in change["moved"].items():
+            parts = [
+                f"left {', '.join(moves['left'])}" if moves["left"] else "",
+                f"joined {', '.join(moves['joined'])}" if moves["joined"] else "",
+            ]
+            console.print(f"{who}: " + "; ".join(p for p in parts if p), highlight=False)
+        if change["hotel_stays_added"]:
+            console.print("hotel stays added: " + ", ".join(change["hotel_stays_added"]), highlight=False)
+        if change["hotel_stays_removed"]:
+            console.print("hotel stays removed: " + ", ".join(change["hotel_stays_removed"]), highlight=False)
+        if not change["moved"]:
+            console.print("the same teams", highlight=False)
+
+
+@app.command()
+def regress(
+    update: Annotated[bool, typer.Option(help="Rewrite the baselines with today's results.")] = False,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="Folder of sample scenarios (default: the bundled ones).")
+    ] = None,
+) -> None:
+    """Re-solve every sample deterministically, check it, and compare it with its baseline (CI)."""
+    root = scenarios or Path(str(resources.files("scenarios")))
+    results = run_regression(root, update=update)
+    table = Table("scenario", "objective", "baseline", "result", title="Regression on the sample scenarios")
+    for item in results:
+        base = item.baseline["objective"] if item.baseline else None
+        verdict = "[green]pass[/]" if item.passed else "[red]FAIL[/]"
+        table.add_row(
+            item.scenario,
+            f"{item.objective:,}" if item.objective is not None else "-",
+            f"{base:,}" if base is not None else "-",
+            verdict,
+        )
+    console.print(table)
+    for item in results:
+        for note in item.notes:
+            console.print(f"{item.scenario}: {note}", highlight=False)
+        for problem in item.problems:
+            console.print(f"[red]{item.scenario}[/]: {problem}", highlight=False)
+    raise typer.Exit(EXIT_OK if all(i.passed for i in results) else EXIT_UNMET)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ class Scenario(StrictModel):
 
     _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
-    _source: tuple[str, dict[str, int]] | None = PrivateAttr(default=None)
+    _source: dict[str, str] = PrivateAttr(default_factory=dict)
 
     # ------------------------------------------------------------------ weeks
 
@@ -95,19 +95,16 @@ class Scenario(StrictModel):
     def inspection(self, inspection_id: str) -> Inspection:
         return next(i for i in self.inspections if i.id == inspection_id)
 
-    def set_source(self, file: str, lines: dict[str, int]) -> None:
-        """Remember the file and the line of each key path (e.g. `inspections[3]`)."""
-        self._source = (file, lines)
+    def set_source(self, lines: dict[str, str]) -> None:
+        """Remember where each key path (e.g. `inspections[3].week`) is written: `file:line`."""
+        self._source = lines
 
     def where(self, key: str) -> str:
         """`file:line` of a key path when the scenario came from a file, else the key path."""
-        if self._source is None:
-            return f"`{key}`"
-        file, lines = self._source
         for path in (key, key.rsplit(".", 1)[0], key.split("[")[0]):
-            if path in lines:
-                return f"{file}:{lines[path]}"
-        return file
+            if path in self._source:
+                return self._source[path]
+        return next(iter(self._source.values()), f"`{key}`").split(":")[0] if self._source else f"`{key}`"
 
     def sha256(self) -> str:
         """Hash of the resolved scenario content."""

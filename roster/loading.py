@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
+from roster.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
 
@@ -30,7 +31,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.line}" if self.line and not self.file.startswith("<") else self.file
         key = f" `{self.key}`" if self.key else ""
         return f"{where}:{key} {self.message}"
 
@@ -73,33 +74,7 @@ def plain(node: Any) -> Any:
     return node
 
 
-def line_of(tree: Any, loc: Loc) -> int | None:
-    """1-based line of the deepest node of `loc` found in the YAML tree."""
-    line: int | None = None
-    node = tree
-    for part in loc:
-        if isinstance(node, CommentedMap):
-            key = _map_key(node, part)
-            if key is None:
-                break
-            line = node.lc.key(key)[0] + 1
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        else:
-            break
-    return line
-
-
-def _map_key(node: CommentedMap, part: str | int) -> Any:
-    for key in node:
-        if key == part or str(key) == str(part):
-            return key
-    return None
-
-
-def describe(errors: list[dict[str, Any]], tree: Any, file: str) -> list[Problem]:
+def describe(errors: list[dict[str, Any]], tree: Any, origins: Origins) -> list[Problem]:
     """Turn pydantic errors into problems a planner can act on."""
     by_loc: dict[Loc, list[dict[str, Any]]] = {}
     for error in errors:
@@ -109,8 +84,9 @@ def describe(errors: list[dict[str, Any]], tree: Any, file: str) -> list[Problem
         # A union (e.g. `secondees: 4` or `{min, max}`) reports a type mismatch for each branch it
         # did not take; keep the error of the branch the planner meant.
         meant = [e for e in group if not _is_type_mismatch(e)] or group[:1]
+        file, line = origins.locate(tree, loc)
         for error in meant:
-            problems.append(Problem(file, line_of(tree, loc), _key_path(loc), _message(error, loc)))
+            problems.append(Problem(file, line, _key_path(loc), _message(error, loc)))
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -203,28 +179,111 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def validate_data(data: Any, tree: Any, file: str) -> Scenario:
-    """Validate plain data as a Scenario, raising ScenarioError with lines."""
+def validate_data(data: Any, tree: Any, origins: Origins) -> Scenario:
+    """Validate plain data as a Scenario, raising ScenarioError with files and lines."""
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    1,
-                    "",
-                    f"expected a mapping of scenario keys (name, start, weeks, ...), found {found}",
-                )
-            ]
-        )
+        expected = "expected a mapping of scenario keys (name, start, weeks, ...)"
+        raise ScenarioError([Problem(origins.default, 1, "", f"{expected}, found {found}")])
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe([dict(e) for e in exc.errors()], tree, file)) from None
+        raise ScenarioError(describe([dict(e) for e in exc.errors()], tree, origins)) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
+    """The YAML tree of a scenario file, with `extends:` bases merged in."""
+    tree = read_yaml(path)
+    origins.mark(tree, str(path))
+    if not isinstance(tree, CommentedMap):
+        return tree
+    if "extends" not in tree:
+        for directive in ("remove", "change"):
+            if directive in tree:
+                line = tree.lc.key(directive)[0] + 1
+                raise ScenarioError(
+                    [
+                        Problem(
+                            str(path),
+                            line,
+                            directive,
+                            f"`{directive}:` only makes sense with `extends: base.yaml`",
+                        )
+                    ]
+                )
+        return tree
+    line = tree.lc.key("extends")[0] + 1
+    base_path = (path.parent / str(tree["extends"])).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ScenarioError(
+            [Problem(str(path), line, "extends", f"`{tree['extends']}` extends itself (a cycle of variants)")]
+        )
+    if not base_path.is_file():
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "extends",
+                    f"no base scenario at `{tree['extends']}` (looked for {base_path})",
+                )
+            ]
+        )
+    base = resolve(base_path, origins, (*seen, path.resolve()))
+    if not isinstance(base, CommentedMap):
+        raise ScenarioError(
+            [Problem(str(base_path), 1, "", "a base scenario must be a mapping of scenario keys")]
+        )
+    try:
+        return Merger(origins).merge(base, tree, str(path))
+    except VariantError as exc:
+        raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
+
+
+def overrides_tree(
+    settings: list[str], drop_secondees: list[str], drop_inspections: list[str]
+) -> CommentedMap:
+    """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
+    yaml = YAML(typ="rt")
+    variant = CommentedMap()
+    for setting in settings:
+        key, sep, text = setting.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(
+                [
+                    Problem(
+                        "<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5"
+                    )
+                ]
+            )
+        try:
+            value = yaml.load(text) if text.strip() else None
+        except YAMLError as exc:
+            raise ScenarioError(
+                [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
+            ) from None
+        node = variant
+        parts = key.strip().split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, CommentedMap())
+        node[parts[-1]] = value
+    remove = CommentedMap()
+    if drop_secondees:
+        remove["secondees"] = CommentedSeq(drop_secondees)
+    if drop_inspections:
+        remove["inspections"] = CommentedSeq(drop_inspections)
+    if remove:
+        variant["remove"] = remove
+    return variant
+
+
+def load_scenario(
+    path: str | Path,
+    settings: list[str] | None = None,
+    drop_secondees: list[str] | None = None,
+    drop_inspections: list[str] | None = None,
+) -> Scenario:
+    """Read and validate a scenario file (merging the bases it extends, then any overrides).
 
     Raises
     ------
@@ -232,27 +291,39 @@ def load_scenario(path: str | Path) -> Scenario:
         With one problem per error found, each naming the file, line and key.
     """
     path = Path(path)
-    tree = read_yaml(path)
-    scenario = validate_data(plain(tree), tree, str(path))
-    scenario.set_source(str(path), key_lines(tree))
+    origins = Origins(str(path))
+    tree = resolve(path, origins)
+    if settings or drop_secondees or drop_inspections:
+        variant = overrides_tree(settings or [], drop_secondees or [], drop_inspections or [])
+        origins.mark(variant, "<command line>")
+        if not isinstance(tree, CommentedMap):
+            raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of scenario keys")])
+        try:
+            tree = Merger(origins).merge(tree, variant, "<command line>")
+        except VariantError as exc:
+            raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
+    scenario = validate_data(plain(tree), tree, origins)
+    scenario.set_source(key_lines(tree, origins))
     return scenario
 
 
-def key_lines(tree: Any) -> dict[str, int]:
-    """Line of every key path in the YAML tree, e.g. `inspections[3].week` -> 27."""
-    lines: dict[str, int] = {}
+def key_lines(tree: Any, origins: Origins) -> dict[str, str]:
+    """`file:line` of every key path in the tree, e.g. `inspections[3].week`."""
+    lines: dict[str, str] = {}
 
     def walk(node: Any, prefix: Loc) -> None:
-        if isinstance(node, CommentedMap):
-            for key in node:
-                loc = (*prefix, str(key))
-                lines[_key_path(loc)] = node.lc.key(key)[0] + 1
-                walk(node[key], loc)
-        elif isinstance(node, CommentedSeq):
-            for index in range(len(node)):
-                loc = (*prefix, index)
-                lines[_key_path(loc)] = node.lc.item(index)[0] + 1
-                walk(node[index], loc)
+        children = (
+            list(node)
+            if isinstance(node, CommentedMap)
+            else range(len(node))
+            if isinstance(node, CommentedSeq)
+            else []
+        )
+        for key in children:
+            loc = (*prefix, key if isinstance(key, int) else str(key))
+            file, line = origins.locate(tree, loc)
+            lines[_key_path(loc)] = file if file.startswith("<") or line is None else f"{file}:{line}"
+            walk(node[key], loc)
 
     walk(tree, ())
     return lines

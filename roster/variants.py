@@ -1,0 +1,274 @@
+"""What-if variants: `extends: base.yaml`, then `remove:` and `change:` by id, and additions.
+
+A variant is merged into its base as a YAML tree that remembers, for every key and list item,
+the file and line it came from, so that an error in the merged scenario still names the file
+the planner has to edit.
+
+    extends: ../cohort.yaml
+    name: Cohort A, Phil drops out
+    remove: {secondees: [phil-h]}
+    change: {inspections: {peel-kent: {week: 2027-03-08}}}
+    rules: {max_inspections_per_week: 5}          # merged key by key into the base's rules
+    inspections: [{id: extra, body: kent-fire, week: 2027-03-15}]   # added to the base's
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+LISTS = ("inspections", "secondees", "travel", "bodies")
+DIRECTIVES = ("extends", "remove", "change")
+
+
+class VariantError(ValueError):
+    """A problem in a variant, located in its own file."""
+
+    def __init__(self, file: str, line: int | None, key: str, message: str) -> None:
+        super().__init__(message)
+        self.file, self.line, self.key, self.message = file, line, key, message
+
+
+def _line(node: Any, key: str | int) -> int | None:
+    try:
+        if isinstance(node, CommentedMap):
+            return int(node.lc.key(key)[0]) + 1
+        if isinstance(node, CommentedSeq):
+            return int(node.lc.item(key)[0]) + 1
+    except (KeyError, IndexError, TypeError):
+        return None
+    return None
+
+
+@dataclass
+class Origins:
+    """Which file each key and list item of a (merged) tree came from."""
+
+    default: str
+    nodes: dict[int, str] = field(default_factory=dict)
+    keys: dict[tuple[int, Any], str] = field(default_factory=dict)
+    keep: list[Any] = field(default_factory=list)  # ids stay valid while the nodes live
+
+    def mark(self, node: Any, file: str) -> None:
+        """Record that `node` and everything under it come from `file`."""
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            self.nodes[id(node)] = file
+            self.keep.append(node)
+            for child in node.values() if isinstance(node, CommentedMap) else node:
+                self.mark(child, file)
+
+    def file_of(self, container: Any, key: Any) -> str:
+        return self.keys.get((id(container), key), self.nodes.get(id(container), self.default))
+
+    def locate(self, tree: Any, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+        """File and 1-based line of the deepest node of `loc` found in the tree."""
+        file, line, node = self.nodes.get(id(tree), self.default), None, tree
+        for part in loc:
+            if isinstance(node, CommentedMap):
+                key = next((k for k in node if k == part or str(k) == str(part)), None)
+                if key is None:
+                    break
+                file, line, node = self.file_of(node, key), _line(node, key), node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                file, line, node = self.file_of(node, part), _line(node, part), node[part]
+            else:
+                break
+        return file, line
+
+
+@dataclass
+class Merger:
+    """Builds merged trees whose keys keep their original line and file."""
+
+    origins: Origins
+
+    def put(self, target: CommentedMap, key: Any, value: Any, source: CommentedMap, source_key: Any) -> None:
+        target[key] = value
+        position = (source.lc.data or {}).get(source_key)
+        if position is not None:
+            target.lc.add_kv_line_col(key, position)
+        self.origins.keys[(id(target), key)] = self.origins.file_of(source, source_key)
+
+    def push(self, target: CommentedSeq, value: Any, source: CommentedSeq, index: int) -> None:
+        target.append(value)
+        position = (source.lc.data or {}).get(index)
+        if position is not None:
+            target.lc.add_kv_line_col(len(target) - 1, position)
+        self.origins.keys[(id(target), len(target) - 1)] = self.origins.file_of(source, index)
+
+    def new_map(self, like: CommentedMap | None = None) -> CommentedMap:
+        out = CommentedMap()
+        self.origins.keep.append(out)
+        if like is not None:
+            for key in like:
+                self.put(out, key, like[key], like, key)
+        return out
+
+    def new_seq(
+        self, like: CommentedSeq | None = None, drop_by: str = "", drop: frozenset[Any] = frozenset()
+    ) -> CommentedSeq:
+        """A copy of a list, less the items whose `drop_by` key is in `drop`."""
+        out = CommentedSeq()
+        self.origins.keep.append(out)
+        for index, item in enumerate(like or []):
+            if not (drop_by and isinstance(item, CommentedMap) and item.get(drop_by) in drop):
+                self.push(out, item, like, index)  # type: ignore[arg-type]
+        return out
+
+    def update(self, target: CommentedMap, changes: CommentedMap) -> None:
+        """Deep-merge `changes` into `target`, key by key."""
+        for key in changes:
+            value = changes[key]
+            if isinstance(value, CommentedMap) and isinstance(target.get(key), CommentedMap):
+                inner = self.new_map(target[key])
+                self.update(inner, value)
+                self.put(target, key, inner, changes, key)
+            else:
+                self.put(target, key, value, changes, key)
+
+    # ------------------------------------------------------------ the merge
+
+    def merge(self, base: CommentedMap, variant: CommentedMap, file: str) -> CommentedMap:
+        """Apply a variant to its (already resolved) base tree."""
+        merged = self.new_map()
+        for key in base:
+            value = base[key]
+            if key in LISTS and isinstance(value, CommentedSeq):
+                value = self.new_seq(value)
+            elif isinstance(value, CommentedMap):
+                value = self.new_map(value)
+            self.put(merged, key, value, base, key)
+        for key in variant:
+            if key in DIRECTIVES:
+                continue
+            value = variant[key]
+            if key in LISTS and isinstance(value, CommentedSeq) and isinstance(merged.get(key), CommentedSeq):
+                self._add(merged[key], value, key, file)
+            elif isinstance(value, CommentedMap) and isinstance(merged.get(key), CommentedMap):
+                self.update(merged[key], value)
+            else:
+                self.put(merged, key, value, variant, key)
+        self._remove(merged, variant, file)
+        self._change(merged, variant, file)
+        return merged
+
+    def _add(self, target: CommentedSeq, items: CommentedSeq, kind: str, file: str) -> None:
+        existing = {item.get("id") for item in target if isinstance(item, CommentedMap)}
+        for index, item in enumerate(items):
+            if kind != "travel" and isinstance(item, CommentedMap) and item.get("id") in existing:
+                ident = item.get("id")
+                raise VariantError(
+                    file,
+                    _line(items, index),
+                    f"{kind}[{index}].id",
+                    f"`{ident}` is already in the base scenario; use `change: {{{kind}: {{{ident}: ...}}}}` to modify it",
+                )
+            self.push(target, item, items, index)
+
+    def _remove(self, merged: CommentedMap, variant: CommentedMap, file: str) -> None:
+        remove = variant.get("remove")
+        if remove is None:
+            return
+        if not isinstance(remove, CommentedMap):
+            raise VariantError(
+                file,
+                _line(variant, "remove"),
+                "remove",
+                "expected a mapping like {secondees: [phil-h], inspections: [peel-kent]}",
+            )
+        for kind in remove:
+            ids = remove[kind]
+            if kind not in ("inspections", "secondees", "bodies"):
+                raise VariantError(
+                    file,
+                    _line(remove, kind),
+                    f"remove.{kind}",
+                    f"cannot remove `{kind}`: expected inspections or secondees",
+                )
+            if not isinstance(ids, CommentedSeq):
+                raise VariantError(
+                    file, _line(remove, kind), f"remove.{kind}", "expected a list of ids, e.g. [phil-h]"
+                )
+            known = _ids(merged, kind)
+            for n, ident in enumerate(ids):
+                if ident not in known:
+                    raise VariantError(
+                        file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known)
+                    )
+            gone = frozenset(ids)
+            self.put(
+                merged,
+                kind,
+                self.new_seq(merged[kind], "id", gone),
+                merged,
+                kind,
+            )
+            if kind == "secondees" and isinstance(merged.get("travel"), CommentedSeq):
+                kept = self.new_seq(merged["travel"], "secondee", gone)
+                self.put(merged, "travel", kept, merged, "travel")
+
+    def _change(self, merged: CommentedMap, variant: CommentedMap, file: str) -> None:
+        change = variant.get("change")
+        if change is None:
+            return
+        if not isinstance(change, CommentedMap):
+            raise VariantError(
+                file,
+                _line(variant, "change"),
+                "change",
+                "expected a mapping like {inspections: {peel-kent: {week: 2027-03-08}}}",
+            )
+        for kind in change:
+            edits = change[kind]
+            if kind not in ("inspections", "secondees", "bodies"):
+                raise VariantError(
+                    file,
+                    _line(change, kind),
+                    f"change.{kind}",
+                    f"cannot change `{kind}`: expected inspections, secondees or bodies",
+                )
+            if not isinstance(edits, CommentedMap):
+                raise VariantError(
+                    file,
+                    _line(change, kind),
+                    f"change.{kind}",
+                    "expected a mapping of ids to the keys that change",
+                )
+            known = _ids(merged, kind)
+            for ident in edits:
+                fields = edits[ident]
+                if ident not in known:
+                    raise VariantError(
+                        file, _line(edits, ident), f"change.{kind}.{ident}", _no_such(kind, ident, known)
+                    )
+                if not isinstance(fields, CommentedMap):
+                    raise VariantError(
+                        file,
+                        _line(edits, ident),
+                        f"change.{kind}.{ident}",
+                        "expected a mapping of keys to change",
+                    )
+                updated = self.new_map(merged[kind][known[ident]])
+                if "week" in fields:
+                    updated.pop("window", None)  # a fixed week replaces the window
+                if "window" in fields:
+                    updated.pop("week", None)
+                self.update(updated, fields)
+                seq = merged[kind]
+                seq[known[ident]] = updated
+
+
+def _ids(merged: CommentedMap, kind: str) -> dict[Any, int]:
+    items = merged.get(kind)
+    if not isinstance(items, CommentedSeq):
+        return {}
+    return {item.get("id"): n for n, item in enumerate(items) if isinstance(item, CommentedMap)}
+
+
+def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
+    close = difflib.get_close_matches(str(ident), [str(k) for k in known], n=3)
+    hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    return f"no {kind[:-1]} `{ident}` in the base scenario{hint}"

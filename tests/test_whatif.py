@@ -1,0 +1,223 @@
+"""What-if variants, command-line overrides, side-by-side comparison, and the CI regression."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+from typer.testing import CliRunner
+
+import constraints.team
+from cli import app
+from constraints.model import RosterModel, Term
+from roster.compare import regress
+from roster.engine import SolveConfig
+from roster.loading import ScenarioError, load_scenario
+from tests.conftest import SCENARIOS
+
+
+def test_variants_merge_into_their_base() -> None:
+    base = load_scenario(SCENARIOS / "cohort.yaml")
+    dropout = load_scenario(SCENARIOS / "whatif" / "dropout.yaml")
+    assert len(dropout.secondees) == len(base.secondees) - 1
+    assert "rr-47" not in {s.id for s in dropout.secondees}
+    assert all(t.secondee != "rr-47" for t in dropout.travel)
+    peak = load_scenario(SCENARIOS / "whatif" / "peak-week.yaml")
+    assert len(peak.inspections) == len(base.inspections) + 1
+    assert peak.rules.cap(peak.inspection("peel-avon-and-somerset-1").week) == 5  # type: ignore[arg-type]
+    assert peak.rules.max_inspections_per_week == 4 and peak.rules.costs == base.rules.costs
+    carers = load_scenario(SCENARIOS / "whatif" / "more-carers.yaml")
+    count = lambda sc: sum(1 for s in sc.secondees if s.carer is not None)  # noqa: E731
+    assert count(carers) == 2 * count(base)
+    assert load_scenario(SCENARIOS / "whatif" / "strict-rhythm.yaml").rules.rhythm.hard
+    assert load_scenario(SCENARIOS / "whatif" / "commute-3h.yaml").rules.commute_minutes == 180
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BASE = """\
+name: Base
+start: 2026-09-07
+weeks: 4
+inspections:
+  - {id: peel-kent, body: kent-police, week: 2026-09-14, secondees: 1}
+  - {id: peel-essex, body: essex-police, window: [2026-09-14, 2026-09-28], secondees: 1}
+secondees:
+  - {id: phil-h, service: lancashire-police, background: police, rank: sergeant, home: Preston}
+  - {id: ann-b, service: surrey-police, background: police, rank: inspector, home: Guildford}
+"""
+
+
+@pytest.mark.parametrize(
+    ("variant", "line", "key", "words"),
+    [
+        (
+            "extends: base.yaml\nchange: {inspections: {peel-kentt: {week: 2026-09-21}}}\n",
+            2,
+            "change.inspections.peel-kentt",
+            "did you mean `peel-kent`",
+        ),
+        (
+            "extends: base.yaml\nremove:\n  secondees: [phil-h, nobody]\n",
+            3,
+            "remove.secondees[1]",
+            "no secondee `nobody`",
+        ),
+        (
+            "extends: base.yaml\nsecondees:\n  - {id: phil-h, service: kent-police, background: police, rank: sergeant, home: Maidstone}\n",
+            3,
+            "secondees[0].id",
+            "already in the base",
+        ),
+        (
+            "extends: base.yaml\n\ninspections:\n  - {id: extra, body: kent-polise, week: 2026-09-21}\n",
+            4,
+            "inspections[2].body",
+            "unknown body",
+        ),
+        (
+            "extends: base.yaml\nchange:\n  inspections:\n    peel-kent: {week: 2026-09-22}\n",
+            4,
+            "inspections[0].week",
+            "Tuesday",
+        ),
+        ("extends: nowhere.yaml\n", 1, "extends", "no base scenario"),
+        ("remove: {secondees: [phil-h]}\nname: x\n", 1, "remove", "only makes sense with `extends"),
+    ],
+    ids=[
+        "change-unknown-id",
+        "remove-unknown-id",
+        "add-duplicate",
+        "added-item-invalid",
+        "changed-week-invalid",
+        "missing-base",
+        "remove-without-extends",
+    ],
+)
+def test_variant_errors_name_the_variant_file_and_line(
+    tmp_path: Path, variant: str, line: int, key: str, words: str
+) -> None:
+    write(tmp_path / "base.yaml", BASE)
+    path = write(tmp_path / "variant.yaml", variant)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.key) == (str(path), line, key), problem
+    assert words in problem.message
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and f"variant.yaml:{line}" in result.output
+
+
+def test_error_in_the_base_names_the_base(tmp_path: Path) -> None:
+    write(tmp_path / "base.yaml", BASE.replace("kent-police, week", "kent-polise, week"))
+    path = write(tmp_path / "variant.yaml", "extends: base.yaml\nname: v\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.problems[0].file == str(tmp_path / "base.yaml")
+    assert info.value.problems[0].line == 5
+
+
+def test_change_moves_an_inspection_from_window_to_week(tmp_path: Path) -> None:
+    write(tmp_path / "base.yaml", BASE)
+    path = write(
+        tmp_path / "v.yaml", "extends: base.yaml\nchange: {inspections: {peel-essex: {week: 2026-09-21}}}\n"
+    )
+    moved = load_scenario(path).inspection("peel-essex")
+    assert str(moved.week) == "2026-09-21" and moved.window is None
+
+
+def test_command_line_overrides_are_applied_and_recorded(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.yaml", BASE)
+    out = tmp_path / "out"
+    args = [
+        "solve",
+        str(base),
+        "--out",
+        str(out),
+        "--deterministic",
+        "--quiet",
+        "--set",
+        "rules.max_inspections_per_week=1",
+        "--drop-secondee",
+        "ann-b",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["overrides"] == ["--set rules.max_inspections_per_week=1", "--drop-secondee ann-b"]
+    assert summary["use"] == [u for u in summary["use"] if u["secondee"] == "phil-h"]
+    bad = CliRunner().invoke(
+        app, ["solve", str(base), "--out", str(out), "--set", "rules.max_inspection_per_week=5"]
+    )
+    assert bad.exit_code == 2 and "did you mean `max_inspections_per_week`" in bad.output
+    gone = CliRunner().invoke(app, ["solve", str(base), "--out", str(out), "--drop-secondee", "nobody"])
+    assert gone.exit_code == 2 and "no secondee `nobody`" in gone.output
+
+
+def test_compare_prints_one_table_and_the_changes(tmp_path: Path) -> None:
+    write(tmp_path / "base.yaml", BASE)
+    variant = write(tmp_path / "drop.yaml", "extends: base.yaml\nname: drop\nremove: {secondees: [ann-b]}\n")
+    result = CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml"), str(variant)])
+    assert result.exit_code == 0, result.output
+    assert "Scenarios side by side" in result.output and "hotel nights" in result.output
+    assert "ann-b: left" in result.output
+    data = json.loads(
+        CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml"), str(variant), "--json"]).output
+    )
+    assert data["scenarios"] == ["base", "drop"]
+    assert set(data["metrics"]) >= {
+        "objective",
+        "hotel nights",
+        "travel hours",
+        "shortfalls",
+        "inspections per secondee",
+    }
+    assert "ann-b" in data["changes"][0]["moved"]
+
+
+def test_regress_passes_on_the_samples() -> None:
+    results = regress(SCENARIOS)
+    assert len(results) >= 8
+    assert all(r.passed for r in results), [(r.scenario, r.problems) for r in results]
+
+
+def copy_samples(tmp_path: Path, names: list[str]) -> Path:
+    root = tmp_path / "scenarios"
+    (root / "baselines").mkdir(parents=True)
+    for name in names:
+        shutil.copy(SCENARIOS / f"{name}.yaml", root / f"{name}.yaml")
+        shutil.copy(SCENARIOS / "baselines" / f"{name}.json", root / "baselines" / f"{name}.json")
+    return root
+
+
+def test_regress_fails_when_a_baseline_is_stricter_than_reachable(tmp_path: Path) -> None:
+    root = copy_samples(tmp_path, ["small"])
+    file = root / "baselines" / "small.json"
+    base = json.loads(file.read_text())
+    file.write_text(json.dumps({**base, "objective": base["objective"] - 1}))
+    (result,) = regress(root)
+    assert not result.passed and "worse than the baseline" in result.problems[0]
+    assert CliRunner().invoke(app, ["regress", "--scenarios", str(root)]).exit_code == 1
+
+
+def test_regress_fails_when_a_constraint_is_weakened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_team_maximum(m: RosterModel) -> list[Term]:
+        terms: list[Term] = []
+        for insp in m.facts.scenario.inspections:
+            team = [m.x[t] for t in m.by_inspection[insp.id]]
+            short = m.model.new_int_var(0, insp.team_min, f"short[{insp.id}]")
+            m.model.add(cp_model.LinearExpr.sum(team) + short >= insp.team_min)
+            terms.append((m.facts.scenario.rules.costs.shortfall, short))
+        return terms
+
+    monkeypatch.setattr(constraints.team, "add", no_team_maximum)
+    root = copy_samples(tmp_path, ["cohort"])
+    (result,) = regress(root, config=SolveConfig(deterministic=True, deterministic_limit=3))
+    assert not result.passed
+    assert any("rule broken: team_size" in p for p in result.problems)
