@@ -23,6 +23,9 @@ from roster.explain import explain_inspection, explain_secondee
 from roster.facts import Arrangement, Facts
 from roster.loading import ScenarioError, load_scenario
 from roster.overview import overview
+from roster.report import FORMATS as REPORT_FORMATS
+from roster.report import ReportError
+from roster.report import report as make_report
 from roster.result import Roster, slug
 
 app = typer.Typer(
@@ -213,6 +216,9 @@ def solve(
     ] = False,
     log: Annotated[bool, typer.Option(help="Print CP-SAT's own search log.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the summary line.")] = False,
+    report_: Annotated[
+        bool, typer.Option("--report", help="Also write roster.xlsx, report.html and calendars/.")
+    ] = False,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override a key, e.g. rules.max_inspections_per_week=5.")
     ] = None,
@@ -248,9 +254,12 @@ def solve(
             console.print(conflict["message"], highlight=False, markup=False)
         raise typer.Exit(EXIT_UNMET)
     written = result.write(folder)
+    if report_:
+        written += make_report(folder)
     if not quiet:
         show_roster(result)
-    console.print(f"Wrote {', '.join(p.name for p in written)} to {folder}/", highlight=False)
+    names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
+    console.print(f"Wrote {', '.join(names)} to {folder}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if result.shortfalls else EXIT_OK)
 
 
@@ -360,6 +369,34 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A solved output folder.")],
+    format_: Annotated[
+        str, typer.Option("--format", help="Comma-separated: xlsx, html, ics.")
+    ] = "xlsx,html,ics",
+) -> None:
+    """Write an Excel workbook, a one-page HTML report and calendars from an output folder."""
+    formats = [f.strip() for f in format_.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown:
+        errors.print(
+            f"[red]error:[/] unknown format(s) {', '.join(unknown)}: expected {', '.join(REPORT_FORMATS)}",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        written = make_report(folder, formats)
+    except ReportError as exc:
+        errors.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    console.print(
+        f"Wrote {len(written)} file(s) to {folder}/: "
+        + ", ".join(sorted({p.name if p.parent == folder else p.parent.name + "/" for p in written})),
+        highlight=False,
+    )
 
 
 @app.command()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from models import Scenario
 from roster import facts as f
+from roster.frames import rows
 
 REQUIRED = ("inspection", "week", "secondee")
 
@@ -61,11 +62,6 @@ class CheckReport:
             "cost_terms": self.cost_terms,
             "objective": self.objective,
         }
-
-
-def _rows(df: pd.DataFrame) -> list[Any]:
-    """Rows as named tuples, typed loosely: the cells of a hand-made CSV can be anything."""
-    return list(df.itertuples())
 
 
 class RosterInputError(ValueError):
@@ -155,7 +151,7 @@ class _Checker:
         df: pd.DataFrame = self.tables["roster"].copy()
         df = df.astype({c: str for c in REQUIRED})
         ok = True
-        for row in _rows(df):
+        for row in rows(df):
             where = f"roster row {row.Index + 2}"
             if row.inspection not in self.insps:
                 self.flag(
@@ -199,7 +195,7 @@ class _Checker:
         if not ok:
             return None
         dupes = df[df.duplicated(["inspection", "secondee"], keep="first")]
-        for row in _rows(dupes):
+        for row in rows(dupes):
             self.flag(
                 "input", f"`{row.secondee}` is listed twice on {row.inspection}", row.secondee, row.inspection
             )
@@ -225,15 +221,15 @@ class _Checker:
         self.week_of: dict[str, int] = {}
         table = self.tables.get("inspections")
         if table is not None and "week" in table.columns:
-            for row in _rows(table):
+            for row in rows(table):
                 if row.inspection in self.insps and row.week:
                     self.week_of[row.inspection] = self.scenario.week_index(dt.date.fromisoformat(row.week))
         for planned in self.scenario.inspections:
             allowed = self.scenario.allowed_weeks(planned)
             if len(allowed) == 1 and planned.id not in set(self.roster["inspection"]):
                 self.week_of.setdefault(planned.id, allowed[0])  # a fixed inspection runs, staffed or not
-        for insp, rows in self.roster.groupby("inspection"):
-            weeks = sorted(set(rows["w"]))
+        for insp, group in self.roster.groupby("inspection"):
+            weeks = sorted(set(group["w"]))
             if len(weeks) > 1:
                 names = tuple(self.scenario.monday(w).isoformat() for w in weeks)
                 self.flag(
@@ -275,7 +271,7 @@ class _Checker:
     def _one_place(self) -> None:
         """Rule 3: one inspection a week per secondee."""
         counts: dict[tuple[str, str], list[str]] = {}
-        for row in _rows(self.roster):
+        for row in rows(self.roster):
             counts.setdefault((row.secondee, row.week), []).append(row.inspection)
         for (s, week), insps in counts.items():
             if len(insps) > 1:
@@ -327,7 +323,7 @@ class _Checker:
 
     def _availability(self) -> None:
         """Rule 5: inside the secondment, after the training week, never in an away week."""
-        for row in _rows(self.roster):
+        for row in rows(self.roster):
             person = self.people[row.secondee]
             monday = self.scenario.monday(row.w)
             days = [monday + dt.timedelta(days=d) for d in self.rules.day_offsets]
@@ -358,7 +354,7 @@ class _Checker:
 
     def _eligibility(self) -> None:
         """Rules 6 and 7: not one's own service; the right background."""
-        for row in _rows(self.roster):
+        for row in rows(self.roster):
             person = self.people[row.secondee]
             body = self.scenario.body(row.body_id)
             insp = self.insps[row.inspection]
@@ -386,7 +382,7 @@ class _Checker:
 
     def _carers(self) -> None:
         """Rule 10: carer arrangements and the hotel-night limit."""
-        for row in _rows(self.roster):
+        for row in rows(self.roster):
             carer = self.people[row.secondee].carer
             if carer is None:
                 continue
@@ -431,10 +427,10 @@ class _Checker:
                     inspection=insp.id,
                 )
             self.short[insp.id] = max(0, insp.team_min - n)
-            rows = self.roster[self.roster["inspection"] == insp.id]
+            members = self.roster[self.roster["inspection"] == insp.id]
             experienced = sum(
                 1
-                for s, w in zip(rows["secondee"], rows["w"], strict=True)
+                for s, w in zip(members["secondee"], members["w"], strict=True)
                 if self.people[s].inspections_done > 0 or first[s] < w
             )
             self.exp_missing[insp.id] = max(0, insp.needs.experienced - experienced)
@@ -477,7 +473,7 @@ class _Checker:
         ):
             if column not in r.columns:
                 continue
-            for row in _rows(r):
+            for row in rows(r):
                 got, want = str(getattr(row, column)), str(getattr(row, expected))
                 if got != want:
                     self.flag(
@@ -497,8 +493,8 @@ class _Checker:
             self._summary(self.tables["summary"])
 
     def _accommodation(self, table: pd.DataFrame) -> None:
-        stays = {(row.inspection, row.secondee): row for row in _rows(table)}
-        for row in _rows(self.roster):
+        stays = {(row.inspection, row.secondee): row for row in rows(table)}
+        for row in rows(self.roster):
             stay = stays.pop((row.inspection, row.secondee), None)
             if row.kind == f.Arrangement.COMMUTE:
                 if stay is not None:
@@ -546,8 +542,8 @@ class _Checker:
             )
 
     def _weeks_file(self, table: pd.DataFrame) -> None:
-        doing = {(row.secondee, row.week): row.inspection for row in _rows(self.roster)}
-        for row in _rows(table):
+        doing = {(row.secondee, row.week): row.inspection for row in rows(self.roster)}
+        for row in rows(table):
             if row.secondee not in self.people:
                 self.flag("weeks", f"weeks.csv names unknown secondee `{row.secondee}`", str(row.secondee))
                 continue
@@ -569,7 +565,7 @@ class _Checker:
 
     def _inspections_file(self, table: pd.DataFrame) -> None:
         team = self.roster.groupby("inspection")["secondee"].count()
-        for row in _rows(table):
+        for row in rows(table):
             if row.inspection not in self.insps:
                 self.flag(
                     "inspections",

@@ -20,6 +20,7 @@ from roster.facts import Arrangement, Facts, Reason, commute_limit
 
 Triple = tuple[str, str, int]
 FILES = ("roster.csv", "inspections.csv", "accommodation.csv", "weeks.csv", "summary.json")
+EXTRA_FILES = ("people.csv", "bodies.csv")  # homes, targets and HQs, so reports need only the folder
 
 
 def slug(text: str) -> str:
@@ -291,16 +292,52 @@ class Roster:
             objective=summary.get("objective"),
         )
 
+    @cached_property
+    def people_table(self) -> pd.DataFrame:
+        """Secondees with homes and targets, so that reports need only the output folder."""
+        scenario = self.facts.scenario
+        rows = []
+        for p in scenario.secondees:
+            home = scenario.home(p.id)
+            lo, hi = self.facts.targets[p.id]
+            rows.append(
+                {
+                    "secondee": p.id,
+                    "name": p.name,
+                    "background": p.background,
+                    "rank": p.rank,
+                    "service": p.service,
+                    "home_lat": home.lat,
+                    "home_lon": home.lon,
+                    "target_min": lo,
+                    "target_max": hi,
+                    "carer": p.carer is not None,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def bodies_table(self) -> pd.DataFrame:
+        """The bodies this scenario inspects or draws secondees from."""
+        scenario = self.facts.scenario
+        used = {i.body for i in scenario.inspections} | {p.service for p in scenario.secondees}
+        rows = [b.model_dump() for b in scenario.all_bodies.values() if b.id in used]
+        return pd.DataFrame(
+            rows, columns=["id", "name", "kind", "hq_town", "lat", "lon", "region"]
+        ).sort_values("id")
+
     # ------------------------------------------------------------ writing
 
     def write(self, out: Path) -> list[Path]:
-        """Write the five files of OUTPUTS.md into `out`, each atomically."""
+        """Write the five files of OUTPUTS.md (and people.csv, bodies.csv for reports), atomically."""
         out.mkdir(parents=True, exist_ok=True)
         tables = {
             "roster.csv": self.roster_table,
             "inspections.csv": self.inspections_table,
             "accommodation.csv": self.accommodation_table,
             "weeks.csv": self.weeks_table,
+            "people.csv": self.people_table,
+            "bodies.csv": self.bodies_table,
         }
         written = []
         for name, table in tables.items():

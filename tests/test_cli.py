@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cli import app
 from roster.check import check_report, read_tables
 from roster.loading import load_scenario
-from roster.result import FILES
+from roster.result import EXTRA_FILES, FILES
 from tests.conftest import ROOT, SCENARIOS
 
 
@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_solve_small_writes_every_file_and_passes_the_checker(tmp_path: Path) -> None:
     code, output = run("solve", str(SCENARIOS / "small.yaml"), "--out", str(tmp_path), "--deterministic")
     assert code == 0, output
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES + EXTRA_FILES)
     for heading in ("Roster", "Accommodation plan", "Use of each secondee", "Cost", "objective"):
         assert heading in output
     summary = json.loads((tmp_path / "summary.json").read_text())
