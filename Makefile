@@ -12,7 +12,7 @@ $(BIN)/roster: pyproject.toml
 	touch $(BIN)/roster
 
 demo: $(BIN)/roster
-	$(BIN)/roster solve
+	$(BIN)/roster solve --report
 
 test: $(BIN)/roster
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 \

@@ -1,11 +1,14 @@
-"""Benchmark the engine: build time, model size, time to first feasible and to proven optimum,
-peak memory, and the greedy construction's cost for comparison.
+"""Benchmark the engine against its greedy construction and against HiGHS on the same model.
 
-    python bench/run.py                      # the bundled cohort
-    python bench/run.py --sizes cohort,year,stress --time-limit 120
+    python bench/run.py                                   # the bundled cohort
+    python bench/run.py --sizes cohort,year,stress        # the issue's table (several minutes)
+    python bench/run.py --sizes year --resolve            # plus a warm re-solve after a drop-out
 
-Each size runs in its own process so that peak memory is that size's own. Figures vary with the
-machine's load: compare ratios measured in the same run.
+For each size, in one process (so that peak memory is that size's own): model build seconds,
+variables, time to a first feasible roster, time to proven optimum, objective and bound at 1, 10
+and 60 s, peak memory; the greedy construction's cost; HiGHS (through OR-Tools MathOpt) on the
+same model with the same time limits. Figures vary with the machine's load: compare ratios
+measured in the same run. A plot of time to a target gap against size goes to bench/results/.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+CHECKPOINTS = (1.0, 10.0, 60.0)
+GAPS = (0.01, 0.001, 0.0)
+
 
 def scenario_path(size: str, seed: int) -> Path:
     if size == "cohort":
@@ -36,7 +42,25 @@ def scenario_path(size: str, seed: int) -> Path:
     return path
 
 
-def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, Any]:
+def at(history: list[tuple[float, float, float]], seconds: float) -> tuple[float | None, float | None]:
+    """Objective and bound reached by `seconds` (None before the first roster, or before a bound)."""
+    seen = [(o, b) for t, o, b in history if t <= seconds]
+    if not seen:
+        return None, None
+    objective, bound = seen[-1]
+    return objective, bound if bound > float("-inf") else None
+
+
+def time_to_gap(history: list[tuple[float, float, float]], gap: float) -> float | None:
+    for t, objective, bound in history:
+        if (objective - bound) / max(1.0, abs(objective)) <= gap + 1e-12:
+            return t
+    return None
+
+
+def measure(
+    size: str, seed: int, time_limit: float, workers: int, highs: bool, resolve: bool
+) -> dict[str, Any]:
     import constraints
     from roster.costing import evaluate
     from roster.engine import Progress, SolveConfig, solve
@@ -49,33 +73,148 @@ def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, 
     facts = Facts(scenario)
     model = constraints.build(facts)
     build = time.perf_counter() - started
-    started = time.perf_counter()
-    _, greedy = construct(Facts(scenario))
-    greedy_seconds = time.perf_counter() - started
+    _, greedy = construct(facts)
     greedy_cost = evaluate(facts, greedy).objective
-    steps: list[Progress] = []
-    started = time.perf_counter()
-    roster = solve(scenario, SolveConfig(time_limit=time_limit, workers=workers, on_progress=steps.append))
-    total = time.perf_counter() - started
-    first = steps[0].seconds if steps else None
-    return {
+
+    history: list[tuple[float, float, float]] = []
+    t0 = time.perf_counter()
+
+    def record(step: Progress) -> None:
+        history.append((time.perf_counter() - t0, step.objective, step.bound))
+
+    roster = solve(scenario, SolveConfig(time_limit=time_limit, workers=workers, on_progress=record))
+    total = time.perf_counter() - t0
+    first = roster.extra["model"].get("first_feasible_seconds")
+    if first is not None:
+        # The greedy roster, checked feasible, is in hand before the solver reports anything.
+        history.insert(0, (first, float(greedy_cost), float("-inf")))
+    if roster.status == "optimal" and roster.objective is not None:
+        history.append((total, float(roster.objective), float(roster.objective)))
+    row: dict[str, Any] = {
         "size": size,
         "inspections": len(scenario.inspections),
         "secondees": len(scenario.secondees),
         "weeks": scenario.weeks,
         "variables": len(model.model.proto.variables),
-        "assignment_variables": len(model.x),
         "build_seconds": build,
-        "greedy_seconds": greedy_seconds,
-        "greedy_cost": greedy_cost,
-        "first_feasible_seconds": first,
+        "first_feasible_seconds": roster.extra["model"].get("first_feasible_seconds"),
+        "first_solver_solution_seconds": history[0][0] if history else None,
         "solve_seconds": total,
+        "proven_seconds": total if roster.status == "optimal" else None,
         "status": roster.status,
         "objective": roster.objective,
         "bound": roster.best_bound,
         "gap": roster.gap,
+        "greedy_cost": greedy_cost,
+        "checkpoints": {str(t): at(history, t) for t in CHECKPOINTS if t <= time_limit},
+        "time_to_gap": {str(g): time_to_gap(history, g) for g in GAPS},
+        # peak memory of the engine alone, before HiGHS and the re-solves run in this process
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    if highs:
+        from mip import solve_highs, to_mathopt
+
+        t = time.perf_counter()
+        mip, _ = to_mathopt(model.model)
+        row["highs_translate_seconds"] = time.perf_counter() - t
+        row["highs"] = {}
+        for limit in (c for c in CHECKPOINTS if c <= time_limit):
+            t = time.perf_counter()
+            primal, dual, reason = solve_highs(mip, limit)
+            row["highs"][str(limit)] = (primal, dual, reason, time.perf_counter() - t)
+    if resolve:
+        row["resolve"] = warm_resolve(scenario, roster, time_limit, workers)
+    return row
+
+
+def warm_resolve(scenario: Any, roster: Any, time_limit: float, workers: int) -> dict[str, Any]:
+    """A secondee drops out: solve the changed scenario cold, then warm from the previous roster."""
+    from models import Scenario
+    from roster.engine import SolveConfig, solve
+
+    busiest = max(roster.evaluation.per_secondee, key=lambda s: roster.evaluation.per_secondee[s])
+    data = scenario.model_dump(mode="json")
+    data["secondees"] = [s for s in data["secondees"] if s["id"] != busiest]
+    data["travel"] = [t for t in data["travel"] if t["secondee"] != busiest]
+    changed = Scenario.model_validate(data)
+    out = {"dropped": busiest}
+    for label, previous in (("cold", None), ("warm", roster)):
+        t = time.perf_counter()
+        result = solve(changed, SolveConfig(time_limit=time_limit, workers=workers, previous=previous))
+        out[label] = {
+            "seconds": time.perf_counter() - t,
+            "status": result.status,
+            "objective": result.objective,
+        }
+    return out
+
+
+def fmt(value: Any, spec: str = ",.0f") -> str:
+    if value is None:
+        return "-"
+    return format(value, spec)
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> Path:
+    """An SVG of time to a target gap against size (inspections), log time axis."""
+    width, height, left, bottom = 640, 360, 60, 40
+    sizes = [r["inspections"] for r in rows]
+    times = [t for r in rows for t in r["time_to_gap"].values() if t] + [1e-2, 100.0]
+    lo, hi = min(times), max(times)
+
+    def x(n: float) -> float:
+        span = max(sizes) - min(sizes) or 1
+        return left + (n - min(sizes)) / span * (width - left - 20)
+
+    def y(t: float) -> float:
+        import math
+
+        return (
+            height
+            - bottom
+            - (math.log10(t) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * (height - bottom - 20)
+        )
+
+    colours = {"0.01": "#9ecae1", "0.001": "#3182bd", "0.0": "#08306b"}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">'
+    ]
+    parts.append(f'<rect width="{width}" height="{height}" fill="white"/>')
+    parts.append(
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>'
+    )
+    parts.append(f'<line x1="{left}" y1="10" x2="{left}" y2="{height - bottom}" stroke="#333"/>')
+    for tick in (0.01, 0.1, 1, 10, 100):
+        if lo <= tick <= hi:
+            parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:g} s</text>')
+            parts.append(
+                f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - 10}" y2="{y(tick):.1f}" stroke="#eee"/>'
+            )
+    for r in rows:
+        parts.append(
+            f'<text x="{x(r["inspections"]):.1f}" y="{height - bottom + 16}" text-anchor="middle">{r["size"]} ({r["inspections"]})</text>'
+        )
+    for gap, colour in colours.items():
+        points = [(x(r["inspections"]), y(r["time_to_gap"][gap])) for r in rows if r["time_to_gap"].get(gap)]
+        if points:
+            parts.append(
+                '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
+                    colour, " ".join(f"{a:.1f},{b:.1f}" for a, b in points)
+                )
+            )
+            parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in points]
+    legend = [("gap 1%", "0.01"), ("gap 0.1%", "0.001"), ("proven optimal", "0.0")]
+    for n, (label, gap) in enumerate(legend):
+        parts.append(
+            f'<rect x="{left + 10}" y="{16 + 14 * n}" width="10" height="10" fill="{colours[gap]}"/><text x="{left + 24}" y="{25 + 14 * n}">{label}</text>'
+        )
+    parts.append(
+        f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle">scenario size (inspections); CP-SAT, wall-clock seconds from the solve call</text>'
+    )
+    parts.append("</svg>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts))
+    return path
 
 
 def main() -> None:
@@ -84,45 +223,110 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-highs", action="store_true", help="skip the HiGHS comparison")
+    parser.add_argument(
+        "--resolve", action="store_true", help="also measure a warm re-solve after a drop-out"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.seed, args.time_limit, args.workers)))
+        row = measure(args.one, args.seed, args.time_limit, args.workers, not args.no_highs, args.resolve)
+        print(json.dumps(row))
         return
     from rich.console import Console
     from rich.table import Table
 
     rows = []
     for size in args.sizes.split(","):
-        command = [sys.executable, __file__, "--one", size, "--seed", str(args.seed)]
-        command += ["--time-limit", str(args.time_limit), "--workers", str(args.workers)]
+        command = [
+            sys.executable,
+            __file__,
+            "--one",
+            size,
+            "--seed",
+            str(args.seed),
+            "--time-limit",
+            str(args.time_limit),
+            "--workers",
+            str(args.workers),
+        ]
+        command += ["--no-highs"] * args.no_highs + ["--resolve"] * args.resolve
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    table = Table(title=f"roster engine, {args.workers} workers, limit {args.time_limit:g} s")
-    columns = [
-        ("size", "size", str),
-        ("insp.", "inspections", str),
-        ("secondees", "secondees", str),
-        ("vars", "variables", str),
-        ("build s", "build_seconds", lambda v: f"{v:.3f}"),
-        ("first feasible s", "first_feasible_seconds", lambda v: "-" if v is None else f"{v:.3f}"),
-        ("solve s", "solve_seconds", lambda v: f"{v:.2f}"),
-        ("status", "status", str),
-        ("objective", "objective", lambda v: f"{v:,}"),
-        ("bound", "bound", lambda v: f"{v:,.0f}"),
-        ("gap", "gap", lambda v: f"{v:.3%}"),
-        ("greedy cost", "greedy_cost", lambda v: f"{v:,}"),
-        ("peak MB", "peak_mb", lambda v: f"{v:.0f}"),
-    ]
-    for title, _, _ in columns:
+    console = Console(width=220)
+    table = Table(
+        title=f"CP-SAT engine ({args.workers} workers, limit {args.time_limit:g} s) and its greedy construction"
+    )
+    for title in (
+        "size",
+        "insp.",
+        "secondees",
+        "vars",
+        "build s",
+        "first feasible s",
+        "first solver sol. s",
+        "proven s",
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "greedy",
+        "greedy excess",
+        "peak MB",
+    ):
         table.add_column(title, justify="right")
-    for row in rows:
-        table.add_row(*[fmt(row[key]) for _, key, fmt in columns])
-    Console(width=200).print(table)
-    for row in rows:
-        if row["objective"]:
-            excess = (row["greedy_cost"] - row["objective"]) / row["objective"]
-            print(f"{row['size']}: greedy construction costs {excess:.1%} more than the engine's roster")
+    for r in rows:
+        excess = (r["greedy_cost"] - r["objective"]) / r["objective"] if r["objective"] else None
+        table.add_row(
+            r["size"],
+            str(r["inspections"]),
+            str(r["secondees"]),
+            str(r["variables"]),
+            f"{r['build_seconds']:.3f}",
+            fmt(r["first_feasible_seconds"], ".3f"),
+            fmt(r["first_solver_solution_seconds"], ".2f"),
+            fmt(r["proven_seconds"], ".2f"),
+            r["status"],
+            fmt(r["objective"]),
+            fmt(r["bound"]),
+            fmt(r["gap"], ".3%"),
+            fmt(r["greedy_cost"]),
+            fmt(excess, ".1%"),
+            f"{r['peak_mb']:.0f}",
+        )
+    console.print(table)
+    side = Table(
+        title="Objective / bound at each time limit: CP-SAT (the engine) against HiGHS (MathOpt) on the same model"
+    )
+    for title in (
+        "size",
+        "limit s",
+        "CP-SAT objective",
+        "CP-SAT bound",
+        "HiGHS objective",
+        "HiGHS bound",
+        "HiGHS status",
+        "HiGHS s",
+    ):
+        side.add_column(title, justify="right")
+    for r in rows:
+        for limit, (objective, bound) in r["checkpoints"].items():
+            h = r.get("highs", {}).get(limit, (None, None, "-", None))
+            side.add_row(
+                r["size"], limit, fmt(objective), fmt(bound), fmt(h[0]), fmt(h[1]), h[2], fmt(h[3], ".2f")
+            )
+    console.print(side)
+    for r in rows:
+        if "resolve" in r:
+            re = r["resolve"]
+            console.print(
+                f"{r['size']}: {re['dropped']} drops out; cold re-solve {re['cold']['seconds']:.2f} s ({re['cold']['status']}),"
+                f" warm from the previous roster {re['warm']['seconds']:.2f} s ({re['warm']['status']});"
+                f" objectives {re['cold']['objective']:,} / {re['warm']['objective']:,}"
+            )
+    svg = plot(rows, HERE / "results" / "scaling.svg")
+    (HERE / "results" / "bench.json").write_text(json.dumps(rows, indent=2))
+    console.print(f"plot: {svg}; figures: {HERE / 'results' / 'bench.json'}")
 
 
 if __name__ == "__main__":

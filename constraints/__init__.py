@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from constraints import (
     back_to_back,
     carers,
@@ -16,7 +18,9 @@ from constraints import (
     travel,
 )
 from constraints.model import COST_TERMS, RosterModel
-from roster.facts import Facts
+
+if TYPE_CHECKING:
+    from roster.facts import Facts
 
 
 def build(facts: Facts) -> RosterModel:

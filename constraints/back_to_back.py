@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from constraints.model import RosterModel
 
 
@@ -13,4 +15,4 @@ def add(m: RosterModel) -> None:
         for start in range(scenario.weeks - limit):
             weeks = range(start, start + limit + 1)
             if all(m.can_be_on(person.id, w) for w in weeks):
-                m.model.add(sum(m.on(person.id, w) for w in weeks) <= limit)
+                m.model.add(cp_model.LinearExpr.sum([m.on(person.id, w) for w in weeks]) <= limit)

@@ -20,7 +20,7 @@ def add(m: RosterModel) -> list[Term]:
     def experienced_by(s: str, w: int) -> cp_model.IntVar | None:
         """1 only if s was on an inspection before week w (None when impossible)."""
         if (s, w) not in earlier:
-            before = [v for u in range(w) for v in m.by_person_week.get((s, u), [])]
+            before = [m.on_vars[(s, u)] for u in range(w) if (s, u) in m.on_vars]
             if not before:
                 return None
             flag = m.model.new_bool_var(f"experienced[{s},{w}]")

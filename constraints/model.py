@@ -6,7 +6,8 @@ The variables that every rule talks about are created here, once:
 - `x[s, i, w]`: secondee s is on inspection i in week w, only for triples the facts allow
   (`Facts.eligible`: availability, training, away weeks, own service, background and the carer
   arrangement restrictions are enforced by never creating the other triples);
-- `on(s, w)`: secondee s is on some inspection in week w (a sum of `x`, at most 1 by rule 3).
+- `on(s, w)`: secondee s is on some inspection in week w (the sum of their `x` that week, at
+  most 1 by rule 3; created by `one_place`).
 
 Rule modules add constraints and return their cost terms; the objective is their sum.
 """
@@ -15,10 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from roster.facts import Facts
+if TYPE_CHECKING:
+    from roster.facts import Facts
+
 
 Triple = tuple[str, str, int]
 LinearExpr = cp_model.LinearExprT
@@ -38,13 +42,14 @@ class RosterModel:
     by_person_week: dict[tuple[str, int], list[cp_model.IntVar]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    on_vars: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     by_inspection: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     terms: dict[str, list[Term]] = field(default_factory=lambda: {name: [] for name in COST_TERMS})
 
-    def on(self, secondee: str, week: int) -> cp_model.LinearExpr:
-        """1 when the secondee is on an inspection in `week` (0 outside the horizon)."""
-        return cp_model.LinearExpr.sum(self.by_person_week.get((secondee, week), []))
+    def on(self, secondee: str, week: int) -> cp_model.IntVar | int:
+        """1 when the secondee is on an inspection in `week`; 0 when they cannot be."""
+        return self.on_vars.get((secondee, week), 0)
 
     def can_be_on(self, secondee: str, week: int) -> bool:
         return bool(self.by_person_week.get((secondee, week)))

@@ -37,7 +37,11 @@ def add(m: RosterModel) -> list[Term]:
         span = rhythm.weeks_on + 1
         for start in range(scenario.weeks - span + 1):
             if all(possible[start : start + span]):
-                breaks_when(sum(on[start : start + span]), rhythm.weeks_on, f"long_run[{s},{start}]")
+                breaks_when(
+                    cp_model.LinearExpr.sum(on[start : start + span]),
+                    rhythm.weeks_on,
+                    f"long_run[{s},{start}]",
+                )
         for gap in range(1, rhythm.weeks_off):
             for w in range(scenario.weeks - gap - 1):
                 if possible[w] and possible[w + gap + 1]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -78,7 +79,7 @@ class Rules(StrictModel):
         """The programme cap on inspections running in the week of `monday`."""
         return self.max_inspections_in_week.get(monday, self.max_inspections_per_week)
 
-    @property
+    @cached_property
     def day_offsets(self) -> list[int]:
         """Offsets from the week's Monday of each inspection day."""
         return [WEEKDAYS.index(d) for d in self.inspection_days]

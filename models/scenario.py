@@ -45,6 +45,7 @@ class Scenario(StrictModel):
 
     _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
+    _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
     _source: dict[str, str] = PrivateAttr(default_factory=dict)
 
     # ------------------------------------------------------------------ weeks
@@ -88,6 +89,10 @@ class Scenario(StrictModel):
     def home(self, secondee_id: str) -> Location:
         """Resolved home location of a secondee."""
         return self._homes[secondee_id]
+
+    def measured_minutes(self, secondee_id: str, body_id: str) -> int | None:
+        """The measured one-way journey from `travel:`, if any."""
+        return self._measured.get((secondee_id, body_id))
 
     def secondee(self, secondee_id: str) -> Secondee:
         return next(s for s in self.secondees if s.id == secondee_id)
@@ -192,6 +197,14 @@ class Scenario(StrictModel):
                 fail((*loc, "home"), "unknown_place", str(exc), person.home)
         for n, journey in enumerate(self.travel):
             loc = ("travel", n)
+            if (journey.secondee, journey.body) in self._measured:
+                fail(
+                    (*loc, "body"),
+                    "duplicate_travel",
+                    f"a second measured time for {journey.secondee} to {journey.body}; keep one",
+                    journey.body,
+                )
+            self._measured[(journey.secondee, journey.body)] = journey.minutes
             if journey.secondee not in ids:
                 fail(
                     (*loc, "secondee"),

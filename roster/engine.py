@@ -152,6 +152,8 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     m = constraints.build(facts)
     built = time.perf_counter()
     hinted = False
+    weeks: dict[str, int] = {}
+    assignments: list[tuple[str, str, int]] = []
     if config.hint:
         if config.previous is not None:
             weeks, assignments = _carry_over(config.previous, facts)
@@ -174,7 +176,12 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     status = solver.solve(m.model, watcher)
 
     name = STATUS.get(status, "unknown")
-    timings = {"build_seconds": round(built - started, 3), "hint_seconds": round(hint_done - built, 3)}
+    timings = {
+        "build_seconds": round(built - started, 3),
+        "hint_seconds": round(hint_done - built, 3),
+        # the greedy roster, checked complete and feasible, is the first roster in hand
+        "first_feasible_seconds": round(hint_done - started, 3) if hinted else None,
+    }
     extra: dict[str, Any] = {
         "model": {
             # Wall-clock timings vary run to run: left out of deterministic outputs.
@@ -185,28 +192,34 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
             "hint_feasible": hinted,
         },
     }
-    if name not in ("optimal", "feasible"):
+    if name == "unknown" and hinted:
+        # Stopped (Ctrl-C or time limit) before the solver reported a solution: the greedy roster
+        # passed the hard rules, so it is the best roster found.
+        name = "feasible"
+    elif name not in ("optimal", "feasible"):
         if name == "infeasible":
             conflict = diagnose(scenario)
             if conflict is not None:
                 extra["infeasibility"] = conflict.as_dict()
         return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
-    weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
-    assignments = [t for t, var in m.x.items() if solver.value(var)]
+    solved = bool(watcher.history) or status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if solved:
+        weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
+        assignments = [t for t, var in m.x.items() if solver.value(var)]
     seconds = solver.deterministic_time if config.deterministic else solver.wall_time
     roster = Roster(
         facts,
         name,
         weeks,
         assignments,
-        objective=round(solver.objective_value),
-        best_bound=solver.best_objective_bound,
+        objective=round(solver.objective_value) if solved else None,
+        best_bound=solver.best_objective_bound if solved else None,
         seconds=seconds,
         solver={**config.describe(), "timing": "deterministic" if config.deterministic else "wall-clock"},
         extra=extra,
         explain=shortfall_reason,
     )
-    if roster.evaluation.objective != roster.objective:
+    if roster.objective is not None and roster.evaluation.objective != roster.objective:
         raise RuntimeError(
             f"internal error: the solver's objective {roster.objective} differs from the cost"
             f" recomputed from the roster {roster.evaluation.objective} ({roster.evaluation.terms})"

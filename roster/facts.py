@@ -74,13 +74,17 @@ def estimated_minutes(km: float, estimate: TravelEstimate) -> int:
     return round_half_up(estimate.overhead + 60 * estimate.circuity * km / estimate.km_per_hour)
 
 
+def journey(home: Location, hq: Location, estimate: TravelEstimate, measured: int | None = None) -> int:
+    """One-way journey in minutes: the measured time when given, else the estimate."""
+    if measured is not None:
+        return measured
+    return estimated_minutes(great_circle_km(home, hq), estimate)
+
+
 def journey_minutes(scenario: Scenario, secondee: Secondee, body: Body) -> int:
     """One-way journey: the measured time from `travel:` when given, else the estimate."""
-    for journey in scenario.travel:
-        if journey.secondee == secondee.id and journey.body == body.id:
-            return journey.minutes
-    km = great_circle_km(scenario.home(secondee.id), body.location)
-    return estimated_minutes(km, scenario.rules.travel_estimate)
+    measured = scenario.measured_minutes(secondee.id, body.id)
+    return journey(scenario.home(secondee.id), body.location, scenario.rules.travel_estimate, measured)
 
 
 # ----------------------------------------------------------- arrangements
@@ -175,10 +179,19 @@ def week_reason(scenario: Scenario, secondee: Secondee, monday: dt.date) -> Reas
     return None
 
 
-def pair_reason(scenario: Scenario, secondee: Secondee, inspection: Inspection) -> Reason | None:
-    """Why the secondee can never be on this inspection, whatever the week, or None."""
+def pair_reason(
+    scenario: Scenario,
+    secondee: Secondee,
+    inspection: Inspection,
+    body: Body | None = None,
+    kind: Arrangement | None = None,
+) -> Reason | None:
+    """Why the secondee can never be on this inspection, whatever the week, or None.
+
+    `body` and `kind` (the arrangement) may be passed when already known, to save lookups.
+    """
     rules = scenario.rules
-    body = scenario.body(inspection.body)
+    body = body or scenario.body(inspection.body)
     if rules.no_own_service and secondee.service == body.id:
         return Reason.OWN_SERVICE
     open_to = (
@@ -252,7 +265,12 @@ class Facts:
         if key not in self._trips:
             scenario = self.scenario
             secondee = self._people[secondee_id]
-            minutes = journey_minutes(scenario, secondee, scenario.body(body_id))
+            minutes = journey(
+                self._homes[secondee_id],
+                self._hq[body_id],
+                scenario.rules.travel_estimate,
+                self._measured_minutes.get(key),
+            )
             kind = arrangement(
                 minutes, commute_limit(scenario.rules, secondee), scenario.rules.night_before_minutes
             )
@@ -264,17 +282,29 @@ class Facts:
                 trip_minutes=trip,
                 hotel_pounds=hotel_pounds(kind, self.days, scenario.rules.costs),
                 travel_pounds=travel_pounds(trip, scenario.rules.costs),
-                measured=key in self._measured,
+                measured=key in self._measured_minutes,
             )
         return self._trips[key]
+
+    @cached_property
+    def _bodies(self) -> dict[str, Body]:
+        return self.scenario.all_bodies
 
     @cached_property
     def _people(self) -> dict[str, Secondee]:
         return {s.id: s for s in self.scenario.secondees}
 
     @cached_property
-    def _measured(self) -> set[tuple[str, str]]:
-        return {(t.secondee, t.body) for t in self.scenario.travel}
+    def _measured_minutes(self) -> dict[tuple[str, str], int]:
+        return {(t.secondee, t.body): t.minutes for t in self.scenario.travel}
+
+    @cached_property
+    def _homes(self) -> dict[str, Location]:
+        return {s.id: self.scenario.home(s.id) for s in self.scenario.secondees}
+
+    @cached_property
+    def _hq(self) -> dict[str, Location]:
+        return {b.id: b.location for b in self._bodies.values()}
 
     @cached_property
     def targets(self) -> dict[str, tuple[int, int]]:
@@ -296,8 +326,11 @@ class Facts:
     @cached_property
     def pair_reasons(self) -> dict[tuple[str, str], Reason | None]:
         """`pair_reason` for every secondee and inspection."""
+        bodies = self.scenario.all_bodies
         return {
-            (s.id, i.id): pair_reason(self.scenario, s, i)
+            (s.id, i.id): pair_reason(
+                self.scenario, s, i, bodies[i.body], self.trip(s.id, i.body).arrangement if s.carer else None
+            )
             for s in self.scenario.secondees
             for i in self.scenario.inspections
         }
@@ -309,10 +342,13 @@ class Facts:
     @cached_property
     def eligible(self) -> list[tuple[str, str, int]]:
         """Every (secondee, inspection, week) that may appear in a roster, in a stable order."""
+        people = [s.id for s in self.scenario.secondees]
+        free = {
+            w: [s for s in people if self.week_reasons[(s, w)] is None] for w in range(self.scenario.weeks)
+        }
         out = []
         for i in self.scenario.inspections:
+            fits = {s for s in people if self.pair_reasons[(s, i.id)] is None}
             for w in self.scenario.allowed_weeks(i):
-                for s in self.scenario.secondees:
-                    if self.reason(s.id, i.id, w) is None:
-                        out.append((s.id, i.id, w))
+                out += [(s, i.id, w) for s in free[w] if s in fits]
         return out

@@ -11,6 +11,45 @@ from roster.facts import Facts
 Triple = tuple[str, str, int]
 
 
+def place_weeks(facts: Facts, candidates: dict[tuple[str, int], list[str]]) -> dict[str, int]:
+    """A week for every inspection under the weekly caps where possible (augmenting paths)."""
+    scenario = facts.scenario
+    cap = {w: scenario.rules.cap(monday) for w, monday in enumerate(scenario.mondays)}
+    members: dict[int, list[str]] = defaultdict(list)
+    weeks: dict[str, int] = {}
+    allowed = {i.id: scenario.allowed_weeks(i) for i in scenario.inspections}
+
+    def order(insp: str) -> list[int]:
+        return sorted(allowed[insp], key=lambda u: (len(members[u]), -len(candidates[(insp, u)]), u))
+
+    def put(insp: str, w: int) -> None:
+        if insp in weeks:
+            members[weeks[insp]].remove(insp)
+        weeks[insp] = w
+        members[w].append(insp)
+
+    def find(insp: str, seen: set[int]) -> bool:
+        for w in order(insp):
+            if w in seen:
+                continue
+            seen.add(w)
+            if len(members[w]) < cap[w]:
+                put(insp, w)
+                return True
+            for other in list(members[w]):
+                if len(allowed[other]) > 1 and find(other, seen):
+                    put(insp, w)
+                    return True
+        return False
+
+    for insp in sorted(scenario.inspections, key=lambda i: (len(allowed[i.id]), i.id)):
+        if not find(insp.id, set()):
+            put(
+                insp.id, min(allowed[insp.id], key=lambda u: (len(members[u]), u))
+            )  # over the cap: infeasible
+    return weeks
+
+
 def construct(facts: Facts) -> tuple[dict[str, int], list[Triple]]:
     """Choose a week for every inspection, then fill teams cheapest-first.
 
@@ -24,16 +63,9 @@ def construct(facts: Facts) -> tuple[dict[str, int], list[Triple]]:
     for s, i, w in facts.eligible:
         candidates[(i, w)].append(s)
 
-    # 1. Weeks: fixed first, then the tightest windows into the least loaded week.
-    load: dict[int, int] = defaultdict(int)
-    weeks: dict[str, int] = {}
-    ordered = sorted(scenario.inspections, key=lambda i: (len(scenario.allowed_weeks(i)), i.id))
-    for insp in ordered:
-        allowed = scenario.allowed_weeks(insp)
-        open_weeks = [w for w in allowed if load[w] < rules.cap(scenario.monday(w))] or allowed
-        w = min(open_weeks, key=lambda u: (load[u], -len(candidates[(insp.id, u)]), u))
-        weeks[insp.id] = w
-        load[w] += 1
+    # 1. Weeks: fixed first, then the tightest windows into the least loaded week, moving an
+    # already placed inspection to another week of its window when a window is full.
+    weeks = place_weeks(facts, candidates)
 
     # 2. Teams, week by week, scarcest inspection first.
     people = {p.id: p for p in scenario.secondees}

@@ -268,3 +268,24 @@ def test_shortfall_reason_counts_add_up(out: Path) -> None:
     reason = r.summary["shortfalls"][0]["reason"]
     assert reason.startswith("k (Kent Police, week of 2026-09-21) needs 4, has ")
     assert "1 are away" in reason and "1 come from the inspected body" in reason
+
+
+def test_greedy_places_windows_under_the_cap_by_moving_others() -> None:
+    from roster.engine import solve
+    from roster.facts import Facts
+    from roster.greedy import construct
+    from tests.conftest import DETERMINISTIC
+
+    sc = make(
+        weeks=3,
+        rules={"max_inspections_per_week": 1},
+        inspections=[
+            inspection("a", window=[monday(0), monday(1)]),
+            inspection("b", "essex-police", window=[monday(1), monday(2)]),
+            inspection("c", "surrey-police", window=[monday(0), monday(1)]),
+        ],
+        secondees=[person("p")],
+    )
+    weeks, _ = construct(Facts(sc))
+    assert sorted(weeks.values()) == [0, 1, 2]
+    assert solve(sc, DETERMINISTIC).extra["model"]["hint_feasible"]
