@@ -164,7 +164,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> Path:
 
     def x(n: float) -> float:
         span = max(sizes) - min(sizes) or 1
-        return left + (n - min(sizes)) / span * (width - left - 20)
+        return left + (n - min(sizes)) / span * (width - left - 70)
 
     def y(t: float) -> float:
         import math
