@@ -244,7 +244,11 @@ def solve(
         on_progress=None if quiet or log else _progress_printer(),
     )
     console.print(f"Solving [bold]{loaded.name}[/] ({path})", highlight=False)
-    result = engine_solve(loaded, config)
+    try:
+        result = engine_solve(loaded, config)
+    except KeyboardInterrupt:
+        errors.print("interrupted before the first roster was built: nothing written")
+        raise typer.Exit(EXIT_UNMET) from None
     result.extra["overrides"] = overrides
     if result.status in ("infeasible", "unknown", "invalid"):
         result.write(folder)

@@ -168,30 +168,42 @@ class Merger:
                 )
             self.push(target, item, items, index)
 
-    def _remove(self, merged: CommentedMap, variant: CommentedMap, file: str) -> None:
-        remove = variant.get("remove")
-        if remove is None:
-            return
-        if not isinstance(remove, CommentedMap):
+    @staticmethod
+    def _sections(
+        variant: CommentedMap, directive: str, file: str, example: str, shape: type
+    ) -> list[tuple[str, Any]]:
+        """The `(kind, value)` entries of `remove:` or `change:`, checked for shape."""
+        section = variant.get(directive)
+        if section is None:
+            return []
+        if not isinstance(section, CommentedMap):
             raise VariantError(
-                file,
-                _line(variant, "remove"),
-                "remove",
-                "expected a mapping like {secondees: [phil-h], inspections: [peel-kent]}",
+                file, _line(variant, directive), directive, f"expected a mapping like {example}"
             )
-        for kind in remove:
-            ids = remove[kind]
+        out = []
+        for kind in section:
+            value = section[kind]
+            key = f"{directive}.{kind}"
             if kind not in ("inspections", "secondees", "bodies"):
                 raise VariantError(
                     file,
-                    _line(remove, kind),
-                    f"remove.{kind}",
-                    f"cannot remove `{kind}`: expected inspections or secondees",
+                    _line(section, kind),
+                    key,
+                    f"cannot {directive} `{kind}`: expected inspections, secondees or bodies",
                 )
-            if not isinstance(ids, CommentedSeq):
-                raise VariantError(
-                    file, _line(remove, kind), f"remove.{kind}", "expected a list of ids, e.g. [phil-h]"
+            if not isinstance(value, shape):
+                wanted = (
+                    "a list of ids, e.g. [phil-h]"
+                    if shape is CommentedSeq
+                    else "a mapping of ids to the keys that change"
                 )
+                raise VariantError(file, _line(section, kind), key, f"expected {wanted}")
+            out.append((str(kind), value))
+        return out
+
+    def _remove(self, merged: CommentedMap, variant: CommentedMap, file: str) -> None:
+        example = "{secondees: [phil-h], inspections: [peel-kent]}"
+        for kind, ids in self._sections(variant, "remove", file, example, CommentedSeq):
             known = _ids(merged, kind)
             for n, ident in enumerate(ids):
                 if ident not in known:
@@ -199,44 +211,14 @@ class Merger:
                         file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known)
                     )
             gone = frozenset(ids)
-            self.put(
-                merged,
-                kind,
-                self.new_seq(merged[kind], "id", gone),
-                merged,
-                kind,
-            )
+            self.put(merged, kind, self.new_seq(merged[kind], "id", gone), merged, kind)
             if kind == "secondees" and isinstance(merged.get("travel"), CommentedSeq):
                 kept = self.new_seq(merged["travel"], "secondee", gone)
                 self.put(merged, "travel", kept, merged, "travel")
 
     def _change(self, merged: CommentedMap, variant: CommentedMap, file: str) -> None:
-        change = variant.get("change")
-        if change is None:
-            return
-        if not isinstance(change, CommentedMap):
-            raise VariantError(
-                file,
-                _line(variant, "change"),
-                "change",
-                "expected a mapping like {inspections: {peel-kent: {week: 2027-03-08}}}",
-            )
-        for kind in change:
-            edits = change[kind]
-            if kind not in ("inspections", "secondees", "bodies"):
-                raise VariantError(
-                    file,
-                    _line(change, kind),
-                    f"change.{kind}",
-                    f"cannot change `{kind}`: expected inspections, secondees or bodies",
-                )
-            if not isinstance(edits, CommentedMap):
-                raise VariantError(
-                    file,
-                    _line(change, kind),
-                    f"change.{kind}",
-                    "expected a mapping of ids to the keys that change",
-                )
+        example = "{inspections: {peel-kent: {week: 2027-03-08}}}"
+        for kind, edits in self._sections(variant, "change", file, example, CommentedMap):
             known = _ids(merged, kind)
             for ident in edits:
                 fields = edits[ident]
