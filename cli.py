@@ -297,6 +297,8 @@ def check(
             console.print(f"[green]valid[/]: {roster} breaks no rule of {scenario}", highlight=False)
         else:
             console.print(f"[red]{len(report.violations)} problem(s)[/] in {roster}", highlight=False)
+    if any(v.rule == "input" for v in report.violations):
+        raise typer.Exit(EXIT_BAD_INPUT)  # rows naming unknown ids or non-Monday weeks: bad input
     raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
 
 

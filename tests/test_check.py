@@ -203,10 +203,15 @@ def test_cli_bad_roster_input_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_unknown_ids_in_a_roster_are_reported(tmp_path: Path) -> None:
+def test_unknown_ids_in_a_roster_are_bad_input(tmp_path: Path) -> None:
     df = add(base_roster(), "nope", 1, "ghost")
     rules = {v.rule for v in check(scenario(), {"roster": df})}
     assert rules == {"input"}
+    sc = write_scenario(tmp_path / "scenario.yaml", scenario_data())
+    path = tmp_path / "roster.csv"
+    df.to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["check", str(sc), str(path)])
+    assert result.exit_code == 2 and "unknown inspection `nope`" in result.output
 
 
 @pytest.mark.parametrize("name", ["small", "cohort", "carers"])
