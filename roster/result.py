@@ -128,7 +128,19 @@ class Roster:
             }
             for insp in scenario.inspections
         ]
-        return pd.DataFrame(rows).sort_values(["week", "inspection"], kind="stable").reset_index(drop=True)
+        columns = [
+            "inspection",
+            "body",
+            "week",
+            "team_size",
+            "min",
+            "max",
+            "shortfall",
+            "experienced_missing",
+        ]
+        columns += ["experienced_needed", "body_name"]
+        table = pd.DataFrame(rows, columns=columns)
+        return table.sort_values(["week", "inspection"], kind="stable").reset_index(drop=True)
 
     @cached_property
     def accommodation_table(self) -> pd.DataFrame:
@@ -314,7 +326,8 @@ class Roster:
                     "carer": p.carer is not None,
                 }
             )
-        return pd.DataFrame(rows)
+        columns = ["secondee", "name", "background", "rank", "service", "home_lat", "home_lon"]
+        return pd.DataFrame(rows, columns=[*columns, "target_min", "target_max", "carer"])
 
     @cached_property
     def bodies_table(self) -> pd.DataFrame:

@@ -125,3 +125,23 @@ def test_interrupted_solve_still_writes_the_best_roster(tmp_path: Path) -> None:
     assert summary["status"] in ("feasible", "optimal")
     report = check_report(load_scenario(scenario), read_tables(out))
     assert report.valid, report.violations
+
+
+def test_edge_scenarios_solve_check_and_report(tmp_path: Path) -> None:
+    cases = {
+        "empty": ("name: Empty\nstart: 2026-09-07\nweeks: 2\n", 0),
+        "nobody": (
+            "name: Nobody\nstart: 2026-09-07\nweeks: 2\ninspections:\n  - {id: k, body: kent-police, week: 2026-09-14}\n",
+            1,
+        ),
+    }
+    for name, (text, code) in cases.items():
+        scenario = tmp_path / f"{name}.yaml"
+        scenario.write_text(text)
+        out = tmp_path / name
+        exit_code, output = run(
+            "solve", str(scenario), "--out", str(out), "--deterministic", "--quiet", "--report"
+        )
+        assert exit_code == code, output
+        assert (out / "report.html").exists() and (out / "roster.xlsx").exists()
+        assert run("check", str(scenario), str(out))[0] == 0
