@@ -169,6 +169,18 @@ def test_file_mutation_is_named(solved: Path, name: str) -> None:
     assert rules <= {rule, "cost_terms", "objective"}, rules
 
 
+def test_unreported_shortfalls_are_named(tmp_path: Path) -> None:
+    sc = make(
+        inspections=[inspection("k", week=monday(1), secondees=2, needs={"experienced": 1})],
+        secondees=[person("a")],
+    )
+    solve_checked(sc, tmp_path)
+    tables = read_tables(tmp_path)
+    tables["summary"] = {**tables["summary"], "shortfalls": []}
+    rules = {v.rule for v in check(sc, tables)}
+    assert rules == {"team_size", "experience"}
+
+
 def write_scenario(path: Path, data: dict[str, Any]) -> Path:
     yaml = YAML()
     with path.open("w") as handle:
