@@ -35,6 +35,3 @@ INELIGIBLE_RANKS: dict[str, str] = {
     "firefighter": "fire secondees are watch manager and above",
     "crew-manager": "fire secondees are watch manager and above",
 }
-
-ON_CALL_RANKS: frozenset[str] = frozenset({"chief-inspector", "superintendent", "chief-superintendent"})
-"""Ranks that may carry on-call command duties (seed 002, 3.9): record them as `away` weeks."""

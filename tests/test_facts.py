@@ -68,6 +68,20 @@ def test_hotel_nights_and_trip_minutes():
     assert trip_minutes(Arrangement.HOTEL, 120, 5) == 240
 
 
+def test_assignment_pounds_is_hotel_plus_travel():
+    from models import Costs
+    from roster.facts import assignment_pounds
+
+    costs = Costs()
+    # a hotel week from 2h journey: 4 nights at 120, plus 240 minutes at 25 an hour = 100
+    assert assignment_pounds(Arrangement.HOTEL, 120, 5, costs) == 4 * 120 + 100
+    # a commute of 50 minutes: no hotel, 500 minutes of travel = 208.33 -> 208
+    assert assignment_pounds(Arrangement.COMMUTE, 50, 5, costs) == 208
+    sc = make(inspections=[inspection("k")], secondees=[person("a")])
+    trip = Facts(sc).trip("a", "kent-police")
+    assert trip.pounds == assignment_pounds(trip.arrangement, trip.minutes, 5, sc.rules.costs)
+
+
 def test_travel_pounds_round_halves_up():
     from models import Costs
 
