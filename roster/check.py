@@ -69,10 +69,10 @@ class RosterInputError(ValueError):
 
 
 def read_tables(path: Path) -> dict[str, Any]:
-    """Read an output folder (or a single roster.csv) into tables."""
+    """Read an output folder (or a single roster.csv) into tables, and its summary if any."""
     files = {"roster": path} if path.is_file() else {"roster": path / "roster.csv"}
     if path.is_dir():
-        for name in ("inspections", "accommodation", "weeks"):
+        for name in ("inspections", "accommodation", "weeks", "people", "bodies"):
             if (path / f"{name}.csv").exists():
                 files[name] = path / f"{name}.csv"
     if not files["roster"].exists():

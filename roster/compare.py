@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from roster.check import check_report, read_tables
 from roster.engine import SolveConfig, solve
 from roster.loading import load_scenario
@@ -47,9 +45,8 @@ class Outcome:
 def outcome(path: Path, config: SolveConfig | None = None) -> Outcome:
     """Read a solved output folder, or solve a scenario file (deterministically by default)."""
     if path.is_dir():
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        roster = pd.read_csv(path / "roster.csv", dtype=str, keep_default_na=False)
-        stays = pd.read_csv(path / "accommodation.csv", dtype=str, keep_default_na=False)
+        tables = read_tables(path)
+        summary, roster, stays = tables["summary"], tables["roster"], tables["accommodation"]
     else:
         result = solve(load_scenario(path), config or SolveConfig(deterministic=True))
         summary, roster, stays = result.summary, result.roster_table, result.accommodation_table

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import math
 import os
 import tempfile
@@ -21,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from models import bundled_bodies
+from roster.check import RosterInputError, read_tables
 from roster.frames import rows, totals
 from roster.result import hours_minutes, write_atomic
 
@@ -67,24 +67,22 @@ def load(folder: Path) -> ReportData:
     missing = [name for name in needed if not (folder / name).exists()]
     if missing:
         raise ReportError(f"{folder} is not a solved output folder: missing {', '.join(missing)}")
-
-    def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-
+    try:
+        tables = read_tables(folder)
+    except RosterInputError as exc:
+        raise ReportError(str(exc)) from None
     bodies = {b.id: b.model_dump() for b in bundled_bodies()}
-    if (folder / "bodies.csv").exists():
-        for row in rows(read("bodies.csv")):
+    if "bodies" in tables:
+        for row in rows(tables["bodies"]):
             bodies[str(row.id)] = {**row._asdict(), "lat": float(row.lat), "lon": float(row.lon)}
-    people = read("people.csv") if (folder / "people.csv").exists() else None
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     return ReportData(
         folder,
-        read("roster.csv"),
-        read("inspections.csv"),
-        read("accommodation.csv"),
-        read("weeks.csv"),
-        summary,
-        people,
+        tables["roster"],
+        tables["inspections"],
+        tables["accommodation"],
+        tables["weeks"],
+        tables["summary"],
+        tables.get("people"),
         bodies,
     )
 

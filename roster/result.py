@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from models import Scenario
+from roster.check import read_tables
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit
 
@@ -284,8 +285,8 @@ class Roster:
     def from_folder(cls, facts: Facts, folder: Path) -> Roster:
         """Read back a solved output folder (roster.csv and inspections.csv)."""
         scenario = facts.scenario
-        roster = pd.read_csv(folder / "roster.csv", dtype=str, keep_default_na=False)
-        inspections = pd.read_csv(folder / "inspections.csv", dtype=str, keep_default_na=False)
+        tables = read_tables(folder)
+        roster, inspections, summary = tables["roster"], tables["inspections"], tables["summary"]
         index = {
             insp_id: scenario.week_index(dt.date.fromisoformat(week))
             for insp_id, week in zip(inspections["inspection"], inspections["week"], strict=True)
