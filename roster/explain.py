@@ -25,13 +25,25 @@ RHYTHM = "rhythm"
 FREE = "free"
 
 _WORDS = {
-    ON_TEAM: "are on the team",
-    BUSY: "are on other inspections that week",
-    BACK_TO_BACK: "would be on a {nth} consecutive week",
-    NIGHTS: "would go over their hotel-night limit as carers",
-    RHYTHM: "would break the hard rhythm",
-    FREE: "could go but were not chosen",
+    ON_TEAM: ("is on the team", "are on the team"),
+    BUSY: ("is on another inspection that week", "are on other inspections that week"),
+    BACK_TO_BACK: ("would be on a {nth} consecutive week", "would be on a {nth} consecutive week"),
+    NIGHTS: (
+        "would go over their hotel-night limit as a carer",
+        "would go over their hotel-night limits as carers",
+    ),
+    RHYTHM: ("would break the hard rhythm", "would break the hard rhythm"),
+    FREE: ("could go but was not chosen", "could go but were not chosen"),
 }
+
+
+def phrase(key: str, count: int, nth: str, body: str) -> str:
+    """The words after a count of secondees for one standing (a `Reason` value or a roster one)."""
+    if key in _WORDS:
+        text = _WORDS[key][0 if count == 1 else 1]
+    else:
+        text = Reason(key).words(count)
+    return text.format(nth=nth, body=body)
 
 
 @dataclass
@@ -54,10 +66,7 @@ class ShortfallAccount:
         for key, n in self.counts.items():
             if not n:
                 continue
-            if key in _WORDS:
-                text = _WORDS[key].format(nth=_ordinal(max_back_to_back + 1))
-            else:
-                text = Reason(key).words
+            text = phrase(key, n, _ordinal(max_back_to_back + 1), self.body_name)
             if key == BUSY and self.competing:
                 text += " (" + ", ".join(f"{i}: {c}" for i, c in sorted(self.competing.items())) + ")"
             parts.append(f"{n} {text}")
@@ -69,7 +78,8 @@ class ShortfallAccount:
             )
         if not self.seconded:
             return f"{head}: nobody is seconded that week"
-        return f"{head}: of the {self.seconded} secondees seconded that week, " + ", ".join(parts)
+        people = "secondee" if self.seconded == 1 else "secondees"
+        return f"{head}: of the {self.seconded} {people} seconded that week, " + ", ".join(parts)
 
 
 def _ordinal(n: int) -> str:
@@ -124,11 +134,9 @@ class Standing:
         key = self.why(secondee, inspection_id, week)
         if key == BUSY:
             return f"on {self.doing[(secondee, week)]} that week"
-        if key in _WORDS:
-            text = _WORDS[key].format(nth=_ordinal(self.facts.scenario.rules.max_back_to_back + 1))
-        else:
-            text = Reason(key).words
-        return text.removeprefix("are ").removeprefix("have ")
+        body = self.facts.scenario.body(self.body_of[inspection_id]).label
+        text = phrase(key, 1, _ordinal(self.facts.scenario.rules.max_back_to_back + 1), body)
+        return text.removeprefix("is ").removeprefix("has ")
 
 
 def account(roster: Roster, inspection_id: str) -> ShortfallAccount:

@@ -38,21 +38,30 @@ class Reason(enum.StrEnum):
     CARER_NIGHT_BEFORE = "carer_night_before"
     CARER_NIGHTS = "carer_nights"
 
-    @property
-    def words(self) -> str:
-        """Plain words for a count of secondees, e.g. `3 are away`."""
-        return _REASON_WORDS[self]
+    def words(self, count: int = 2) -> str:
+        """Plain words after a count of secondees: `1 is away`, `3 are away`."""
+        singular, plural = _REASON_WORDS[self]
+        return singular if count == 1 else plural
 
 
 _REASON_WORDS = {
-    Reason.NOT_SECONDED: "are not seconded that week",
-    Reason.NOT_TRAINED: "are not yet trained",
-    Reason.AWAY: "are away",
-    Reason.OWN_SERVICE: "come from the inspected body",
-    Reason.BACKGROUND: "have the other background",
-    Reason.CARER_COMMUTE: "are carers whose journey is over their commute limit",
-    Reason.CARER_NIGHT_BEFORE: "are carers who cannot travel the night before",
-    Reason.CARER_NIGHTS: "are carers whose hotel-night limit is below one inspection",
+    Reason.NOT_SECONDED: ("is not seconded that week", "are not seconded that week"),
+    Reason.NOT_TRAINED: ("is not yet trained", "are not yet trained"),
+    Reason.AWAY: ("is away", "are away"),
+    Reason.OWN_SERVICE: ("comes from {body}", "come from {body}"),
+    Reason.BACKGROUND: ("has the other background", "have the other background"),
+    Reason.CARER_COMMUTE: (
+        "is a carer whose journey is over their commute limit",
+        "are carers whose journeys are over their commute limit",
+    ),
+    Reason.CARER_NIGHT_BEFORE: (
+        "is a carer who cannot travel the night before",
+        "are carers who cannot travel the night before",
+    ),
+    Reason.CARER_NIGHTS: (
+        "is a carer whose hotel-night limit is below one inspection week",
+        "are carers whose hotel-night limits are below one inspection week",
+    ),
 }
 
 # ---------------------------------------------------------------- journeys

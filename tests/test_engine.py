@@ -267,7 +267,7 @@ def test_shortfall_reason_counts_add_up(out: Path) -> None:
     assert acc.counts.get("on_team", 0) + acc.counts.get("busy", 0) == 2
     reason = r.summary["shortfalls"][0]["reason"]
     assert reason.startswith("k (Kent Police, week of 2026-09-21) needs 4, has ")
-    assert "1 are away" in reason and "1 come from the inspected body" in reason
+    assert "1 is away" in reason and "1 comes from Kent Police" in reason
 
 
 def test_greedy_places_windows_under_the_cap_by_moving_others() -> None:

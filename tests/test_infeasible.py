@@ -162,7 +162,7 @@ def test_shortfall_reason_names_competing_inspections(tmp_path: Path) -> None:
     content["secondees"] = [person("a"), person("b", service="kent-police")]
     reason = shortfall_reason(tmp_path, content)
     assert "k (Kent Police, week of 2026-09-14) needs 2" in reason or "e (Essex Police" in reason
-    assert "1 come from the inspected body" in reason or "on other inspections that week (" in reason
+    assert "1 comes from Kent Police" in reason or "1 is on another inspection that week (" in reason
 
 
 def test_shortfall_reason_carer_commute_limit(tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_shortfall_reason_carer_commute_limit(tmp_path: Path) -> None:
     content["secondees"] = [person("a", carer={"home_every_night": True, "max_commute_minutes": 30})]
     reason = shortfall_reason(tmp_path, content)
     assert (
-        "of the 1 secondees seconded that week, 1 are carers whose journey is over their commute limit"
+        "of the 1 secondee seconded that week, 1 is a carer whose journey is over their commute limit"
         in reason
     )
 
@@ -185,7 +185,7 @@ def test_explain_command(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k", "--secondee", "b"])
     assert result.exit_code == 0, result.output
-    assert "come from the inspected body" in result.output
+    assert "comes from Kent Police" in result.output
     assert "Secondee b" in result.output and "Inspection k" in result.output
     assert CliRunner().invoke(app, ["explain", str(path), "--inspection", "nope"]).exit_code == 2
 
