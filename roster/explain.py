@@ -39,10 +39,7 @@ _WORDS = {
 
 def phrase(key: str, count: int, nth: str, body: str) -> str:
     """The words after a count of secondees for one standing (a `Reason` value or a roster one)."""
-    if key in _WORDS:
-        text = _WORDS[key][0 if count == 1 else 1]
-    else:
-        text = Reason(key).words(count)
+    text = _WORDS[key][0 if count == 1 else 1] if key in _WORDS else Reason(key).words(count)
     return text.format(nth=nth, body=body)
 
 
