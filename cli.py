@@ -252,7 +252,12 @@ def solve(
     result.extra["overrides"] = overrides
     if result.status in ("infeasible", "unknown", "invalid"):
         result.write(folder)
-        console.print(f"[red]{result.status}[/]: no roster meets every hard rule of {path}.", highlight=False)
+        if result.status == "infeasible":
+            console.print(f"[red]infeasible[/]: no roster meets every hard rule of {path}.", highlight=False)
+        else:
+            console.print(
+                f"[red]{result.status}[/]: no roster found in the time allowed; try a longer --time-limit."
+            )
         conflict = result.extra.get("infeasibility")
         if conflict:
             console.print(conflict["message"], highlight=False, markup=False)
