@@ -128,6 +128,10 @@ class _Checker:
     ) -> None:
         self.report.violations.append(Violation(rule, message, secondee, inspection, weeks))
 
+    def flag_row(self, rule: str, row: Any, message: str) -> None:
+        """A violation of one roster row: its secondee, inspection and week."""
+        self.flag(rule, message, row.secondee, row.inspection, (row.week,))
+
     def run(self) -> CheckReport:
         roster = self._read_roster()
         if roster is None:
@@ -175,22 +179,10 @@ class _Checker:
                 ok = False
                 continue
             if monday.weekday() != 0:
-                self.flag(
-                    "input",
-                    f"{where}: week {row.week} is not a Monday",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
-                )
+                self.flag_row("input", row, f"{where}: week {row.week} is not a Monday")
                 ok = False
             elif not 0 <= self.scenario.week_index(monday) < self.scenario.weeks:
-                self.flag(
-                    "input",
-                    f"{where}: week {row.week} is outside the horizon",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
-                )
+                self.flag_row("input", row, f"{where}: week {row.week} is outside the horizon")
                 ok = False
         if not ok:
             return None
@@ -328,28 +320,22 @@ class _Checker:
             monday = self.scenario.monday(row.w)
             days = [monday + dt.timedelta(days=d) for d in self.rules.day_offsets]
             if person.available and not (person.available[0] <= days[0] and days[-1] <= person.available[1]):
-                self.flag(
+                self.flag_row(
                     "availability",
+                    row,
                     f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, outside their secondment ({person.available[0]} to {person.available[1]})",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
             if person.trained and monday <= person.trained - dt.timedelta(days=person.trained.weekday()):
-                self.flag(
+                self.flag_row(
                     "training",
+                    row,
                     f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, before the week after their training ({person.trained})",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
             if monday in person.away:
-                self.flag(
+                self.flag_row(
                     "away",
+                    row,
                     f"`{row.secondee}` is on {row.inspection} in the week of {row.week}, a week they are away",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
 
     def _eligibility(self) -> None:
@@ -359,12 +345,8 @@ class _Checker:
             body = self.scenario.body(row.body_id)
             insp = self.insps[row.inspection]
             if self.rules.no_own_service and person.service == body.id:
-                self.flag(
-                    "own_service",
-                    f"`{row.secondee}` is on {row.inspection} but comes from {body.label}",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
+                self.flag_row(
+                    "own_service", row, f"`{row.secondee}` is on {row.inspection} but comes from {body.label}"
                 )
             allowed = (
                 insp.open_to
@@ -372,12 +354,10 @@ class _Checker:
                 else ([body.kind] if self.rules.match_background else ["police", "fire"])
             )
             if person.background not in allowed:
-                self.flag(
+                self.flag_row(
                     "background",
+                    row,
                     f"`{row.secondee}` ({person.background}) is on {row.inspection}, a {body.kind} inspection open to {', '.join(allowed)}",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
 
     def _carers(self) -> None:
@@ -387,20 +367,16 @@ class _Checker:
             if carer is None:
                 continue
             if carer.home_every_night and row.kind != f.Arrangement.COMMUTE:
-                self.flag(
+                self.flag_row(
                     "carer",
+                    row,
                     f"`{row.secondee}` must be home every night but {row.inspection} is a {row.minutes}-minute journey, over their commute limit",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
             if carer.no_night_before and row.kind == f.Arrangement.HOTEL_NIGHT_BEFORE:
-                self.flag(
+                self.flag_row(
                     "carer",
+                    row,
                     f"`{row.secondee}` cannot travel the night before, but {row.inspection} is a {row.minutes}-minute journey",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
         nights = self.roster.groupby("secondee")["nights"].sum()
         for s, n in nights.items():
@@ -476,12 +452,10 @@ class _Checker:
             for row in rows(r):
                 got, want = str(getattr(row, column)), str(getattr(row, expected))
                 if got != want:
-                    self.flag(
+                    self.flag_row(
                         rule,
+                        row,
                         f"`{row.secondee}` on {row.inspection}: {column} is {got}, the rules give {want}",
-                        row.secondee,
-                        row.inspection,
-                        (row.week,),
                     )
         if "accommodation" in self.tables:
             self._accommodation(self.tables["accommodation"])
@@ -498,40 +472,32 @@ class _Checker:
             stay = stays.pop((row.inspection, row.secondee), None)
             if row.kind == f.Arrangement.COMMUTE:
                 if stay is not None:
-                    self.flag(
+                    self.flag_row(
                         "accommodation",
+                        row,
                         f"`{row.secondee}` commutes to {row.inspection} but has a hotel booking",
-                        row.secondee,
-                        row.inspection,
-                        (row.week,),
                     )
                 continue
             if stay is None:
-                self.flag(
+                self.flag_row(
                     "accommodation",
+                    row,
                     f"`{row.secondee}` needs a hotel for {row.inspection} ({row.nights} nights) but has no booking",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
                 continue
             last_day = self.scenario.monday(row.w) + dt.timedelta(days=self.rules.day_offsets[-1])
             check_in = last_day - dt.timedelta(days=int(row.nights))
             if str(stay.nights) != str(row.nights):
-                self.flag(
+                self.flag_row(
                     "hotel_nights",
+                    row,
                     f"`{row.secondee}` on {row.inspection}: {stay.nights} hotel nights booked, the rules give {row.nights}",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
             if (str(stay.check_in), str(stay.check_out)) != (check_in.isoformat(), last_day.isoformat()):
-                self.flag(
+                self.flag_row(
                     "accommodation",
+                    row,
                     f"`{row.secondee}` on {row.inspection}: booked {stay.check_in} to {stay.check_out}, the rules give {check_in} to {last_day}",
-                    row.secondee,
-                    row.inspection,
-                    (row.week,),
                 )
         for (insp, s), _ in stays.items():
             self.flag(
