@@ -96,15 +96,8 @@ def _is_type_mismatch(error: dict[str, Any]) -> bool:
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    # Pydantic names union branches and tagged members inside the loc; drop those.
-    branch_names = {
-        "int",
-        "TeamSize",
-        "Location",
-        "str",
-        "constrained-int",
-        "function-after[_must_be_monday(), date]",
-    }
+    # Pydantic names union branches inside the loc (`int`, `TeamSize`, `function-after[...]`); drop them.
+    branch_names = {"int", "TeamSize", "Location", "str", "constrained-int"}
     return tuple(p for p in loc if not (isinstance(p, str) and (p in branch_names or "[" in p)))
 
 
