@@ -58,8 +58,11 @@ class SolveConfig:
         Deterministic time units allowed in deterministic mode.
     subsolvers
         The portfolio of CP-SAT subsolvers; the default was chosen from measurements (README).
+    presolve
+        Run CP-SAT's presolve. Off by default: on these models it costs more than it saves
+        (bench/run.py; the year scenario proves in about 1 s without it, 2.5 s with it).
     hint
-        Start from the greedy roster.
+        Start from `previous` (a warm start) when it is given.
     log
         Print CP-SAT's own search log.
     """
@@ -70,6 +73,7 @@ class SolveConfig:
     deterministic: bool = False
     deterministic_limit: float = 30.0
     subsolvers: tuple[str, ...] = ("max_lp", "core")
+    presolve: bool = False
     hint: bool = True
     log: bool = False
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
@@ -80,17 +84,20 @@ class SolveConfig:
         params.random_seed = self.seed
         params.log_search_progress = self.log
         params.catch_sigint_signal = True
+        params.cp_model_presolve = self.presolve
         if self.deterministic:
             params.num_workers = 1
             params.max_deterministic_time = self.deterministic_limit
-            # One worker: the LP relaxation with cuts is what proves these models quickly
-            # (bundled cohort: 0.4 s instead of 2.1 s with the default linearization).
-            params.linearization_level = 2
         else:
             params.num_workers = self.workers
             params.max_time_in_seconds = self.time_limit
             if self.workers > 1 and self.subsolvers:
                 params.subsolvers.extend(self.subsolvers)
+        if params.num_workers == 1:
+            # One worker: the LP relaxation with cuts is what proves these models quickly, as
+            # the `max_lp` subsolver does (bundled cohort: 0.4 s instead of 2.1 s with the
+            # default linearization; a year scenario 1.5 s instead of 32 s).
+            params.linearization_level = 2
         return params
 
     def describe(self) -> dict[str, object]:
@@ -118,37 +125,56 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.report(step)
 
 
-def hint_model(m: RosterModel, weeks: dict[str, int], assignments: list[tuple[str, str, int]]) -> bool:
-    """Hint every variable from a roster; True when the roster is complete and feasible.
+def complete(
+    m: RosterModel, weeks: dict[str, int], assignments: list[tuple[str, str, int]]
+) -> list[int] | None:
+    """The value of every model variable for a roster, or None when it breaks a hard rule.
 
-    The roster fixes `runs` and `x`; the auxiliary variables (breaks, shortfalls, use) are
-    completed by solving a copy of the model with those fixed, which presolve does at once.
+    The roster fixes `runs` and `x`; the auxiliary variables (breaks, shortfalls, use) follow, found
+    by solving a copy of the model with those fixed, which presolve does at once.
     """
-    fixed_values: dict[int, int] = {}
+    copy = m.model.clone()
+    copy.clear_hints()  # type: ignore[no-untyped-call]
     chosen = set(assignments)
     for (i, w), var in m.runs.items():
-        fixed_values[var.index] = int(weeks.get(i) == w)
+        copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks.get(i) == w))
     for triple, var in m.x.items():
-        fixed_values[var.index] = int(triple in chosen)
-    copy = m.model.clone()
-    for index, value in fixed_values.items():
-        copy.add(copy.get_int_var_from_proto_index(index) == value)
+        copy.add(copy.get_int_var_from_proto_index(var.index) == int(triple in chosen))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 5.0
-    status = solver.solve(copy)
+    if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
+
+
+def hint_model(m: RosterModel, weeks: dict[str, int], assignments: list[tuple[str, str, int]]) -> bool:
+    """Hint every variable from a roster; True when the roster is complete and feasible.
+
+    A roster that breaks a hard rule (say, one that named a secondee who has since left) still
+    hints its weeks and assignments.
+    """
+    values = complete(m, weeks, assignments)
     m.model.clear_hints()  # type: ignore[no-untyped-call]
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for index, value in enumerate(solver.response_proto.solution):
+    if values is not None:
+        for index, value in enumerate(values):
             m.model.add_hint(m.model.get_int_var_from_proto_index(index), value)
         return True
-    for index, value in fixed_values.items():
-        m.model.add_hint(m.model.get_int_var_from_proto_index(index), value)
+    chosen = set(assignments)
+    for (i, w), var in m.runs.items():
+        m.model.add_hint(var, int(weeks.get(i) == w))
+    for triple, var in m.x.items():
+        m.model.add_hint(var, int(triple in chosen))
     return False
 
 
 def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
-    """Build the model of `scenario`, solve it and return the roster (see OBJECTIVE.md)."""
+    """Build the model of `scenario`, solve it and return the roster (see OBJECTIVE.md).
+
+    A cold solve gives CP-SAT no hint: the LP-guided search of `max_lp` reaches a near-optimal
+    roster sooner on its own than by first following the greedy roster (measured in
+    bench/run.py). A warm solve (`config.previous`) hints the previous roster.
+    """
     config = config or SolveConfig()
     started = time.perf_counter()
     facts = Facts(scenario)
@@ -157,11 +183,8 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     hinted = False
     weeks: dict[str, int] = {}
     assignments: list[tuple[str, str, int]] = []
-    if config.hint:
-        if config.previous is not None:
-            weeks, assignments = _carry_over(config.previous, facts)
-        else:
-            weeks, assignments = construct(facts)
+    if config.hint and config.previous is not None:
+        weeks, assignments = _carry_over(config.previous, facts)
         hinted = hint_model(m, weeks, assignments)
     hint_done = time.perf_counter()
     solver = cp_model.CpSolver()
@@ -179,11 +202,15 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     status = solver.solve(m.model, watcher)
 
     name = STATUS.get(status, "unknown")
+    first = None
+    if watcher.history:
+        first = searching - started + watcher.history[0].seconds
+    elif hinted:
+        first = hint_done - started
     timings = {
         "build_seconds": round(built - started, 3),
         "hint_seconds": round(hint_done - built, 3),
-        # the greedy roster, checked complete and feasible, is the first roster in hand
-        "first_feasible_seconds": round(hint_done - started, 3) if hinted else None,
+        "first_feasible_seconds": round(first, 3) if first is not None else None,
     }
     extra: dict[str, Any] = {
         "model": {
@@ -192,20 +219,29 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
             "variables": len(m.model.proto.variables),
             "constraints": len(m.model.proto.constraints),
             "assignment_variables": len(m.x),
-            "hint_feasible": hinted,
+            "start": ("previous roster" if hinted else "previous roster, partly")
+            if config.previous
+            else "cold",
         },
     }
-    if name == "unknown" and hinted:
-        # Stopped (Ctrl-C or time limit) before the solver reported a solution: the greedy roster
-        # passed the hard rules, so it is the best roster found.
-        name = "feasible"
+    solved = bool(watcher.history) or status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if name == "unknown" and not solved:
+        # Stopped (Ctrl-C or time limit) before the solver reported a roster: fall back on the
+        # previous roster or the greedy construction, whichever passes the hard rules.
+        if not hinted:
+            weeks, assignments = construct(facts)
+            hinted = complete(m, weeks, assignments) is not None
+        if hinted:
+            name = "feasible"
+            extra["model"]["fallback"] = "previous roster" if config.previous else "greedy construction"
     elif name not in ("optimal", "feasible"):
         if name == "infeasible":
             conflict = diagnose(scenario)
             if conflict is not None:
                 extra["infeasibility"] = conflict.as_dict()
         return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
-    solved = bool(watcher.history) or status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if name == "unknown":
+        return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
     if solved:
         weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
         assignments = [t for t, var in m.x.items() if solver.value(var)]
