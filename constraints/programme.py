@@ -15,6 +15,12 @@ def add(m: RosterModel) -> None:
     per_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for insp in scenario.inspections:
         weeks = scenario.allowed_weeks(insp)
+        if len(weeks) == 1:
+            # A fixed week: a constant, so that nothing needs linking to it.
+            var = m.model.new_int_var(1, 1, f"runs[{insp.id},{weeks[0]}]")
+            m.runs[(insp.id, weeks[0])] = var
+            per_week[weeks[0]].append(var)
+            continue
         choices = []
         for w in weeks:
             var = m.model.new_bool_var(f"runs[{insp.id},{w}]")

@@ -83,3 +83,8 @@ class Rules(StrictModel):
     def day_offsets(self) -> list[int]:
         """Offsets from the week's Monday of each inspection day."""
         return [WEEKDAYS.index(d) for d in self.inspection_days]
+
+    @cached_property
+    def day_span(self) -> tuple[dt.timedelta, dt.timedelta]:
+        """From the week's Monday to its first and to its last inspection day."""
+        return dt.timedelta(days=self.day_offsets[0]), dt.timedelta(days=self.day_offsets[-1])

@@ -7,6 +7,7 @@ import difflib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
@@ -50,10 +51,10 @@ class Scenario(StrictModel):
 
     # ------------------------------------------------------------------ weeks
 
-    @property
-    def mondays(self) -> list[dt.date]:
+    @cached_property
+    def mondays(self) -> tuple[dt.date, ...]:
         """The Monday of every planning week, in order."""
-        return [self.start + dt.timedelta(weeks=w) for w in range(self.weeks)]
+        return tuple(self.start + dt.timedelta(weeks=w) for w in range(self.weeks))
 
     @property
     def end(self) -> dt.date:

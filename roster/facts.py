@@ -153,8 +153,8 @@ def is_seconded(scenario: Scenario, secondee: Secondee, monday: dt.date) -> bool
     if secondee.available is None:
         return True
     first, last = secondee.available
-    days = inspection_dates(scenario.rules, monday)
-    return first <= days[0] and days[-1] <= last
+    to_first, to_last = scenario.rules.day_span
+    return first <= monday + to_first and monday + to_last <= last
 
 
 def seconded_weeks(scenario: Scenario, secondee: Secondee) -> list[int]:
@@ -263,6 +263,7 @@ class Facts:
 
     scenario: Scenario
     _trips: dict[tuple[str, str], Trip] = field(default_factory=dict)
+    _pairs: dict[tuple[str, str], Reason | None] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -300,6 +301,10 @@ class Facts:
         return self.scenario.all_bodies
 
     @cached_property
+    def _inspections(self) -> dict[str, Inspection]:
+        return {i.id: i for i in self.scenario.inspections}
+
+    @cached_property
     def _people(self) -> dict[str, Secondee]:
         return {s.id: s for s in self.scenario.secondees}
 
@@ -332,21 +337,19 @@ class Facts:
             for w, monday in enumerate(self.scenario.mondays)
         }
 
-    @cached_property
-    def pair_reasons(self) -> dict[tuple[str, str], Reason | None]:
-        """`pair_reason` for every secondee and inspection."""
-        bodies = self.scenario.all_bodies
-        return {
-            (s.id, i.id): pair_reason(
-                self.scenario, s, i, bodies[i.body], self.trip(s.id, i.body).arrangement if s.carer else None
-            )
-            for s in self.scenario.secondees
-            for i in self.scenario.inspections
-        }
+    def pair_reason(self, secondee_id: str, inspection_id: str) -> Reason | None:
+        """`pair_reason`, computed once per secondee and inspection."""
+        key = (secondee_id, inspection_id)
+        if key not in self._pairs:
+            person = self._people[secondee_id]
+            insp = self._inspections[inspection_id]
+            kind = self.trip(secondee_id, insp.body).arrangement if person.carer else None
+            self._pairs[key] = pair_reason(self.scenario, person, insp, self._bodies[insp.body], kind)
+        return self._pairs[key]
 
     def reason(self, secondee_id: str, inspection_id: str, week: int) -> Reason | None:
         """`eligibility` of a triple, from the cached tables."""
-        return self.week_reasons[(secondee_id, week)] or self.pair_reasons[(secondee_id, inspection_id)]
+        return self.week_reasons[(secondee_id, week)] or self.pair_reason(secondee_id, inspection_id)
 
     @cached_property
     def eligible(self) -> list[tuple[str, str, int]]:
@@ -357,7 +360,10 @@ class Facts:
         }
         out = []
         for i in self.scenario.inspections:
-            fits = {s for s in people if self.pair_reasons[(s, i.id)] is None}
-            for w in self.scenario.allowed_weeks(i):
+            weeks = self.scenario.allowed_weeks(i)
+            # only those free in some allowed week need their pair checked
+            maybe = {s for w in weeks for s in free[w]}
+            fits = {s for s in maybe if self.pair_reason(s, i.id) is None}
+            for w in weeks:
                 out += [(s, i.id, w) for s in free[w] if s in fits]
         return out
