@@ -78,7 +78,10 @@ def generate(size: str, seed: int = 1, carers: float = 0.12, name: str | None = 
             if rng.random() < 0.25:
                 person["inspections_done"] = rng.randint(1, 6)
             if rng.random() < 0.2:
-                person["away"] = [first + dt.timedelta(weeks=rng.randint(2, 11))]
+                # inside both the secondment and the horizon
+                person["away"] = [
+                    first + dt.timedelta(weeks=rng.randint(2, min(11, spec.weeks - 1 - c * stride)))
+                ]
             if rng.random() < carers:
                 person["carer"] = rng.choice(
                     [
