@@ -290,3 +290,23 @@ def test_greedy_places_windows_under_the_cap_by_moving_others() -> None:
     weeks, assignments = construct(facts)
     assert sorted(weeks.values()) == [0, 1, 2]
     assert complete(constraints.build(facts), weeks, assignments) is not None
+
+
+def test_a_solve_stopped_early_returns_no_worse_than_the_greedy_roster(tmp_path: Path) -> None:
+    """Stopped long before the proof, the engine returns the cheapest roster in hand, checked."""
+    import dataclasses
+
+    from roster.costing import evaluate
+    from roster.facts import Facts
+    from roster.greedy import construct
+    from roster.loading import load_scenario
+    from tests.conftest import DETERMINISTIC, ROOT, solve_checked
+
+    scenario = load_scenario(ROOT / "scenarios" / "cohort.yaml")
+    greedy = evaluate(Facts(scenario), construct(Facts(scenario))[1]).objective
+    for limit in (0.0, 0.01):
+        config = dataclasses.replace(DETERMINISTIC, deterministic_limit=limit)
+        roster = solve_checked(scenario, tmp_path / str(limit), config)
+        assert roster.status == "feasible"
+        assert roster.objective is not None and roster.objective <= greedy
+        assert roster.best_bound is None or roster.best_bound <= roster.objective
