@@ -236,6 +236,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="cohort")
     parser.add_argument("--seeds", default="1", help="comma-separated scenario seeds")
+    parser.add_argument(
+        "--results", type=Path, default=HERE / "results", help="where the plot and figures go"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-highs", action="store_true", help="skip the HiGHS comparison")
@@ -367,9 +370,9 @@ def main() -> None:
                 f"{size}: proven optimal in {len(proven)} of {len(runs)} seeds;"
                 + (f" median {statistics.median(proven):.2f} s, slowest {proven[-1]:.2f} s" if proven else "")
             )
-    svg = plot(rows, HERE / "results" / "scaling.svg")
-    (HERE / "results" / "bench.json").write_text(json.dumps(rows, indent=2))
-    console.print(f"plot: {svg}; figures: {HERE / 'results' / 'bench.json'}")
+    svg = plot(rows, args.results / "scaling.svg")
+    (args.results / "bench.json").write_text(json.dumps(rows, indent=2))
+    console.print(f"plot: {svg}; figures: {args.results / 'bench.json'}")
 
 
 if __name__ == "__main__":
