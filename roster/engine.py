@@ -58,10 +58,11 @@ class SolveConfig:
     deterministic_limit
         Deterministic time units allowed in deterministic mode.
     subsolvers
-        The portfolio of CP-SAT subsolvers; the default was chosen from measurements (README).
+        The full CP-SAT subsolvers, chosen from measurements (README). With 2 workers CP-SAT runs
+        `max_lp` and one thread of interleaved neighbourhood search; a third worker adds `core`.
     presolve
         Run CP-SAT's presolve. Off by default: on these models it costs more than it saves
-        (bench/run.py; the year scenario proves in about 1 s without it, 2.5 s with it).
+        (the bench's year scenario proves in about 1 s of CP-SAT time without it, 2-3 s with it).
     hint
         Start from `previous` (a warm start) when it is given.
     log
