@@ -226,14 +226,17 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
             else "cold",
         },
     }
+
+    def no_roster() -> Roster:
+        return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
+
     solved = bool(watcher.history) or status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if not solved and name != "unknown":
         if name == "infeasible":
             conflict = diagnose(scenario)
             if conflict is not None:
                 extra["infeasibility"] = conflict.as_dict()
-        return Roster(facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason)
-    reported: int | None = None
+        return no_roster()
     if solved:
         reported = round(solver.objective_value)
         solver_weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
@@ -250,7 +253,7 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
     if name != "optimal":
         # Stopped (Ctrl-C or the time limit) early: the roster returned is the cheapest in hand of
         # the solver's, the previous roster and the greedy construction, each passing the hard rules.
-        # The greedy is 15-20% above the optimum, so it is only tried while the gap is wider.
+        # The greedy is typically 15-30% above the optimum: only tried while the gap is wider.
         bound = solver.best_objective_bound if solved else None
         candidates: list[tuple[int, str, dict[str, int], list[tuple[str, str, int]]]] = []
         if solved:
@@ -263,9 +266,7 @@ def solve(scenario: Scenario, config: SolveConfig | None = None) -> Roster:
                 greedy_cost = evaluate(facts, greedy_assignments).objective
                 candidates.append((greedy_cost, "greedy construction", greedy_weeks, greedy_assignments))
         if not candidates:
-            return Roster(
-                facts, name, {}, [], solver=config.describe(), extra=extra, explain=shortfall_reason
-            )
+            return no_roster()
         _, source, weeks, assignments = min(candidates, key=lambda c: c[0])
         name = "feasible"
         if source != "solver":
