@@ -14,12 +14,11 @@ from constraints.model import RosterModel
 
 def add(m: RosterModel) -> None:
     """Create `x[s, i, w]` for every eligible triple, linked to the week the inspection runs."""
-    fixed = {i.id for i in m.facts.scenario.inspections if len(m.facts.scenario.allowed_weeks(i)) == 1}
     for s, i, w in m.facts.eligible:
         var = m.model.new_bool_var(f"x[{s},{i},{w}]")
         m.x[(s, i, w)] = var
         m.by_person_week[(s, w)].append(var)
         m.by_inspection[i].append((s, i, w))
         m.by_person[s].append((s, i, w))
-        if i not in fixed:
+        if i not in m.fixed:
             m.model.add_implication(var, m.runs[(i, w)])

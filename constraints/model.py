@@ -38,6 +38,7 @@ class RosterModel:
     facts: Facts
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     runs: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    fixed: set[str] = field(default_factory=set)  # inspections with one allowed week: runs is 1
     x: dict[Triple, cp_model.IntVar] = field(default_factory=dict)
     by_person_week: dict[tuple[str, int], list[cp_model.IntVar]] = field(
         default_factory=lambda: defaultdict(list)

@@ -19,6 +19,7 @@ def add(m: RosterModel) -> None:
             # A fixed week: a constant, so that nothing needs linking to it.
             var = m.model.new_int_var(1, 1, f"runs[{insp.id},{weeks[0]}]")
             m.runs[(insp.id, weeks[0])] = var
+            m.fixed.add(insp.id)
             per_week[weeks[0]].append(var)
             continue
         choices = []

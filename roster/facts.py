@@ -143,13 +143,9 @@ def assignment_pounds(kind: Arrangement, minutes: int, days: int, costs: Costs) 
 # ---------------------------------------------------------- availability
 
 
-def inspection_dates(rules: Rules, monday: dt.date) -> list[dt.date]:
-    """The inspection days of the week named by `monday`."""
-    return [monday + dt.timedelta(days=d) for d in rules.day_offsets]
-
-
 def is_seconded(scenario: Scenario, secondee: Secondee, monday: dt.date) -> bool:
-    """All inspection days of the week lie inside the secondee's `available` dates."""
+    """All inspection days of the week lie inside the secondee's `available` dates (the days are
+    consecutive, so the first and the last decide)."""
     if secondee.available is None:
         return True
     first, last = secondee.available
