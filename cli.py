@@ -209,6 +209,14 @@ def solve(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds of search.")] = 60.0,
+    gap: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.99,
+            help="Stop within this fraction of the best bound (0.001 = 0.1%); 0 proves the optimum.",
+        ),
+    ] = 0.0,
     workers: Annotated[int, typer.Option(help="Parallel search workers.")] = 2,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     deterministic: Annotated[
@@ -237,6 +245,7 @@ def solve(
     folder = out or Path("out") / slug(path.stem)
     config = SolveConfig(
         time_limit=time_limit,
+        gap=gap,
         workers=workers,
         seed=seed,
         deterministic=deterministic,

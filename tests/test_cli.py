@@ -82,6 +82,12 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_gap_out_of_range_is_bad_input(tmp_path: Path) -> None:
+    code, output = run("solve", "--gap", "1.5", "--out", str(tmp_path / "out"))
+    assert code == 2 and "--gap" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
 def test_bodies_listing() -> None:
     code, output = run("bodies", "--kind", "fire", "--region", "London")
     assert code == 0 and "london-fire" in output and "metropolitan-police" not in output

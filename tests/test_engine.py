@@ -310,3 +310,22 @@ def test_a_solve_stopped_early_returns_no_worse_than_the_greedy_roster(tmp_path:
         assert roster.status == "feasible"
         assert roster.objective is not None and roster.objective <= greedy
         assert roster.best_bound is None or roster.best_bound <= roster.objective
+
+
+def test_a_gap_stops_early_and_never_calls_the_roster_optimal_unproven(tmp_path: Path) -> None:
+    import dataclasses
+    import math
+
+    from roster.loading import load_scenario
+    from tests.conftest import DETERMINISTIC, ROOT, solve_checked
+
+    scenario = load_scenario(ROOT / "scenarios" / "cohort.yaml")
+    proven = solve_checked(scenario, tmp_path / "proven")
+    assert proven.status == "optimal"
+    for gap in (0.2, 0.01):
+        roster = solve_checked(scenario, tmp_path / str(gap), dataclasses.replace(DETERMINISTIC, gap=gap))
+        assert roster.objective is not None and roster.best_bound is not None
+        assert roster.objective >= proven.objective
+        assert (roster.objective - roster.best_bound) <= gap * roster.objective + 1
+        assert (roster.status == "optimal") == (roster.objective == math.ceil(roster.best_bound - 1e-6))
+        assert roster.summary["solver"]["gap"] == gap
