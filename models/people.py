@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 
 from pydantic import Field, field_validator, model_validator
 
-from models.base import Identifier, Monday, NonNegativeInt, StrictModel
+from models.base import Identifier, Monday, NonNegativeInt, StrictModel, did_you_mean
 from models.bodies import Location
 from models.ranks import ELIGIBLE_RANKS, INELIGIBLE_RANKS, Background
 
@@ -72,8 +71,7 @@ class Secondee(StrictModel):
             raise ValueError(
                 f"rank `{rank}` is not eligible for a short-term secondment: {INELIGIBLE_RANKS[rank]}"
             )
-        close = difflib.get_close_matches(rank, every, n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        hint = did_you_mean(rank, every)
         raise ValueError(f"unknown rank `{rank}`: expected one of {', '.join(every)}{hint}")
 
     @model_validator(mode="after")

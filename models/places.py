@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import unicodedata
 from dataclasses import dataclass
 
+from models.base import did_you_mean
 from models.bodies import Location
 
 _NATIONS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
@@ -61,6 +61,12 @@ def _gazetteer() -> dict[str, tuple[Place, ...]]:
     }
 
 
+@functools.cache
+def _titles() -> dict[str, str]:
+    """Gazetteer keys, for suggestions (matched on the folded key, shown as the place's name)."""
+    return {key: places[0].name for key, places in _gazetteer().items()}
+
+
 def resolve_place(text: str) -> Location:
     """Coordinates of a UK town or city: `"Preston"`, or `"Newport, Wales"` where ambiguous."""
     name, _, nation = (part.strip() for part in text.partition(","))
@@ -76,9 +82,8 @@ def resolve_place(text: str) -> Location:
             f"`{text}` is ambiguous: {options}. Add the nation (e.g. `{exact[0].name},"
             f" {exact[0].nation}`) or give `{{lat: .., lon: ..}}`"
         )
-    close = difflib.get_close_matches(_key(name), list(_gazetteer()), n=3, cutoff=0.75)
-    hint = f"; did you mean {', '.join(repr(c.title()) for c in close)}?" if close else ""
+    hint = did_you_mean(_key(name), _titles(), n=3, cutoff=0.75, shown=_titles())
     raise PlaceError(
         f"`{text}` is not a UK town or city the offline gazetteer knows (places of 5,000 people"
-        f" or more){hint}. Give a body id or `{{lat: .., lon: ..}}` instead"
+        f" or more){hint or '.'} Give a body id or `{{lat: .., lon: ..}}` instead"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -13,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel
+from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel, did_you_mean
 from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection
 from models.people import Secondee
@@ -21,6 +20,8 @@ from models.places import PlaceError, resolve_place
 from models.rules import Rules
 
 Loc = tuple[str | int, ...]
+UK_LAT = (49.0, 61.0)  # the United Kingdom, from the Scillies to Shetland, with a margin
+UK_LON = (-8.8, 2.0)
 
 
 class TravelTime(StrictModel):
@@ -112,6 +113,12 @@ class Scenario(StrictModel):
                 return self._source[path]
         return next(iter(self._source.values()), f"`{key}`").split(":")[0] if self._source else f"`{key}`"
 
+    @property
+    def source_files(self) -> list[str]:
+        """The files the scenario was read from (a variant and the bases it extends)."""
+        files = {where.rsplit(":", 1)[0] for where in self._source.values()}
+        return sorted(f for f in files if not f.startswith("<"))
+
     def sha256(self) -> str:
         """Hash of the resolved scenario content."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
@@ -120,60 +127,76 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
-        errors: list[InitErrorDetails] = []
+        """Every reference between the parts resolves, and every week lies in the horizon.
 
-        def fail(loc: Loc, kind: str, message: str, value: Any) -> None:
-            error = PydanticCustomError(kind, message)
-            errors.append(InitErrorDetails(type=error, loc=loc, input=value))
-
-        bodies = {b.id: b for b in bundled_bodies()}
-        bodies.update({b.id: b for b in self.bodies})
-        self._bodies = bodies
+        All problems are collected in one pass, each at its own key.
+        """
+        found = _Problems()
+        bundled = {b.id: b for b in bundled_bodies()}
+        self._bodies = {**bundled, **{b.id: b for b in self.bodies}}
         for field, items in (
             ("inspections", self.inspections),
             ("secondees", self.secondees),
             ("bodies", self.bodies),
         ):
-            _duplicates(field, [item.id for item in items], fail)
-
-        def known_body(loc: Loc, body_id: str, what: str = "body") -> None:
-            if body_id not in bodies:
-                fail(loc, "unknown_body", _unknown(what, body_id, bodies), body_id)
-
-        def in_horizon(loc: Loc, monday: dt.date) -> None:
-            if not self.start <= monday <= self.mondays[-1]:
-                fail(
-                    loc,
-                    "outside_horizon",
-                    f"{monday} lies outside the horizon ({self.start} to {self.mondays[-1]},"
-                    f" {self.weeks} weeks); move it or lengthen `weeks`",
-                    monday.isoformat(),
+            _duplicates(field, [item.id for item in items], found.fail)
+        for n, body in enumerate(self.bodies):
+            if body.id in bundled:
+                known = bundled[body.id]
+                found.fail(
+                    ("bodies", n, "id"),
+                    "bundled_body",
+                    f"`{body.id}` is a bundled body ({known.label}, HQ {known.hq_town or known.location});"
+                    " give yours another id, or leave it out to use the bundled one",
+                    body.id,
                 )
-
         for monday in self.rules.max_inspections_in_week:
-            in_horizon(("rules", "max_inspections_in_week", str(monday)), monday)
+            self._in_horizon(found, ("rules", "max_inspections_in_week", str(monday)), monday)
+        self._check_inspections(found)
+        self._check_secondees(found)
+        self._check_travel(found)
+        if found.errors:
+            raise ValidationError.from_exception_data("Scenario", found.errors)
+        return self
+
+    def _known_body(self, found: _Problems, loc: Loc, body_id: str, what: str = "body") -> None:
+        if body_id not in self._bodies:
+            found.fail(loc, "unknown_body", _unknown(what, body_id, self._bodies), body_id)
+
+    def _in_horizon(self, found: _Problems, loc: Loc, monday: dt.date) -> None:
+        if not self.start <= monday <= self.mondays[-1]:
+            found.fail(
+                loc,
+                "outside_horizon",
+                f"{monday} lies outside the horizon ({self.start} to {self.mondays[-1]},"
+                f" {self.weeks} weeks); move it or lengthen `weeks`",
+                monday.isoformat(),
+            )
+
+    def _check_inspections(self, found: _Problems) -> None:
         for n, insp in enumerate(self.inspections):
             loc: Loc = ("inspections", n)
-            known_body((*loc, "body"), insp.body)
+            self._known_body(found, (*loc, "body"), insp.body)
             if insp.week is not None:
-                in_horizon((*loc, "week"), insp.week)
-            if insp.window is not None:
-                for k, monday in enumerate(insp.window):
-                    in_horizon((*loc, "window", k), monday)
+                self._in_horizon(found, (*loc, "week"), insp.week)
+            for k, monday in enumerate(insp.window or ()):
+                self._in_horizon(found, (*loc, "window", k), monday)
             if insp.needs.experienced > insp.team_max:
-                fail(
+                found.fail(
                     (*loc, "needs", "experienced"),
                     "too_many",
                     f"needs {insp.needs.experienced} experienced members but the team has at"
                     f" most {insp.team_max}",
                     insp.needs.experienced,
                 )
-        ids = {s.id for s in self.secondees}
+
+    def _check_secondees(self, found: _Problems) -> None:
+        bodies = self._bodies
         for n, person in enumerate(self.secondees):
-            loc = ("secondees", n)
-            known_body((*loc, "service"), person.service, "force or service")
+            loc: Loc = ("secondees", n)
+            self._known_body(found, (*loc, "service"), person.service, "force or service")
             if person.service in bodies and bodies[person.service].kind != person.background:
-                fail(
+                found.fail(
                     (*loc, "background"),
                     "background",
                     f"`{person.service}` is a {bodies[person.service].kind} body but the"
@@ -181,20 +204,34 @@ class Scenario(StrictModel):
                     person.background,
                 )
             for k, monday in enumerate(person.away):
-                in_horizon((*loc, "away", k), monday)
+                self._in_horizon(found, (*loc, "away", k), monday)
             for k, monday in enumerate(person.prefers.off_weeks):
-                in_horizon((*loc, "prefers", "off_weeks", k), monday)
+                self._in_horizon(found, (*loc, "prefers", "off_weeks", k), monday)
             for key, listed in (("prefers", person.prefers.bodies), ("avoids", person.avoids.bodies)):
                 for k, body_id in enumerate(listed):
-                    known_body((*loc, key, "bodies", k), body_id)
+                    self._known_body(found, (*loc, key, "bodies", k), body_id)
             try:
-                self._homes[person.id] = self._resolve_home(person.home)
+                home = self._resolve_home(person.home)
             except PlaceError as exc:
-                fail((*loc, "home"), "unknown_place", str(exc), person.home)
+                found.fail((*loc, "home"), "unknown_place", str(exc), person.home)
+                continue
+            if not (UK_LAT[0] <= home.lat <= UK_LAT[1] and UK_LON[0] <= home.lon <= UK_LON[1]):
+                found.fail(
+                    (*loc, "home"),
+                    "home_abroad",
+                    f"({home.lat}, {home.lon}) is outside the United Kingdom (latitude {UK_LAT[0]} to"
+                    f" {UK_LAT[1]}, longitude {UK_LON[0]} to {UK_LON[1]}); check that `lat` and `lon`"
+                    " are not swapped, or give a UK town",
+                    person.home if isinstance(person.home, str) else person.home.model_dump(),
+                )
+            self._homes[person.id] = home
+
+    def _check_travel(self, found: _Problems) -> None:
+        ids = {s.id for s in self.secondees}
         for n, journey in enumerate(self.travel):
-            loc = ("travel", n)
+            loc: Loc = ("travel", n)
             if (journey.secondee, journey.body) in self._measured:
-                fail(
+                found.fail(
                     (*loc, "body"),
                     "duplicate_travel",
                     f"a second measured time for {journey.secondee} to {journey.body}; keep one",
@@ -202,16 +239,13 @@ class Scenario(StrictModel):
                 )
             self._measured[(journey.secondee, journey.body)] = journey.minutes
             if journey.secondee not in ids:
-                fail(
+                found.fail(
                     (*loc, "secondee"),
                     "unknown_secondee",
                     _unknown("secondee", journey.secondee, ids),
                     journey.secondee,
                 )
-            known_body((*loc, "body"), journey.body)
-        if errors:
-            raise ValidationError.from_exception_data("Scenario", errors)
-        return self
+            self._known_body(found, (*loc, "body"), journey.body)
 
     def _resolve_home(self, home: Location | str) -> Location:
         if isinstance(home, Location):
@@ -221,9 +255,18 @@ class Scenario(StrictModel):
         return resolve_place(home)
 
 
+class _Problems:
+    """Cross-reference problems collected in one pass, as pydantic errors at their keys."""
+
+    def __init__(self) -> None:
+        self.errors: list[InitErrorDetails] = []
+
+    def fail(self, loc: Loc, kind: str, message: str, value: Any) -> None:
+        self.errors.append(InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value))
+
+
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    hint = did_you_mean(value, known, n=3)
     extra = " (list them with `roster bodies`)" if "body" in what or "service" in what else ""
     return f"unknown {what} `{value}`{hint}{extra}"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import types
 import typing
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
-from roster.variants import Merger, Origins, VariantError
+from models.base import did_you_mean
+from roster.loading.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
 
@@ -114,8 +114,7 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(loc[:-1])
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        hint = did_you_mean(name, allowed)
         listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""
         return f"unknown key `{name}`{hint}{listed}"
     if kind == "missing":

@@ -14,11 +14,12 @@ the planner has to edit.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from models.base import did_you_mean
 
 LISTS = ("inspections", "secondees", "travel", "bodies")
 DIRECTIVES = ("extends", "remove", "change")
@@ -251,6 +252,5 @@ def _ids(merged: CommentedMap, kind: str) -> dict[Any, int]:
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
-    close = difflib.get_close_matches(str(ident), [str(k) for k in known], n=3)
-    hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    hint = did_you_mean(str(ident), [str(k) for k in known], n=3)
     return f"no {kind[:-1]} `{ident}` in the base scenario{hint}"

@@ -1,0 +1,8 @@
+"""Loading: scenario files (YAML, with what-if variants) into a validated `models.Scenario`.
+
+Every problem found names the file, the line, the key, what was expected and a hint.
+"""
+
+from roster.loading.reader import Problem, ScenarioError, load_scenario
+
+__all__ = ["Problem", "ScenarioError", "load_scenario"]
