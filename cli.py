@@ -3,33 +3,52 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models import Scenario, bundled_bodies
-from roster.check import RosterInputError, check_report, read_tables
-from roster.compare import comparison, outcome
-from roster.compare import regress as run_regression
-from roster.engine import Progress, SolveConfig
-from roster.engine import solve as engine_solve
-from roster.explain import explain_inspection, explain_secondee
+from models.base import did_you_mean
+from roster.analysis.check import check_report
+from roster.analysis.explain import explain_inspection, explain_secondee
+from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
+from roster.labels import COST_TERM_LABELS
 from roster.loading import ScenarioError, load_scenario
-from roster.overview import overview
-from roster.report import FORMATS as REPORT_FORMATS
-from roster.report import ReportError
-from roster.report import report as make_report
-from roster.result import Roster, slug
+from roster.outputs.folder import (
+    SOLVED_FILES,
+    FolderError,
+    check_target,
+    edited_files,
+    holds_roster,
+    read_result,
+    read_summary,
+    read_tables,
+    safe_name,
+    write_folder,
+)
+from roster.outputs.report import FORMATS as REPORT_FORMATS
+from roster.outputs.report import ReportError
+from roster.outputs.report import report as make_report
+from roster.outputs.tables import Tables
+from roster.outputs.terminal import progress_printer, show_roster
+from roster.solving import ConfigError, Result, SolveConfig, Status
+from roster.solving import solve as engine_solve
+from roster.workflows.compare import comparison, outcome
+from roster.workflows.regress import regress as run_regression
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Roster secondees onto HMICFRS inspections."
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Roster secondees onto HMICFRS inspections.",
 )
 WIDTH = None if sys.stdout.isatty() else 140  # wide tables when piped to a file or CI log
 console = Console(width=WIDTH)
@@ -51,7 +70,7 @@ def _load(
     try:
         return load_scenario(path, settings, drop_secondees, drop_inspections)
     except ScenarioError as exc:
-        errors.print(f"[bold red]error:[/] {path} cannot be used:", highlight=False)
+        errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
         for problem in exc.problems:
             errors.print(f"  {problem}", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -112,12 +131,12 @@ def bodies(
 ) -> None:
     """List the inspected bodies bundled with roster."""
     if kind is not None and kind not in ("police", "fire"):
-        errors.print(f"[red]error:[/] --kind is `police` or `fire`, not `{kind}`")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"--kind is `police` or `fire`, not `{kind}`")
     regions = sorted({b.region for b in bundled_bodies()})
     if region is not None and region.lower() not in {r.lower() for r in regions}:
-        errors.print(f"[red]error:[/] no region `{region}`; regions are: {', '.join(regions)}")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(
+            f"--region: no region `{region}`{did_you_mean(region, regions)}; regions are: {', '.join(regions)}"
+        )
     rows = [
         b
         for b in bundled_bodies()
@@ -130,76 +149,11 @@ def bodies(
     console.print(table)
 
 
-def _progress_printer() -> Callable[[Progress], None]:
-    last: list[float] = []
-
-    def report(step: Progress) -> None:
-        if last and (step.objective, step.bound) == (last[0], last[1]):
-            return
-        last[:] = [step.objective, step.bound]
-        console.print(
-            f"  {step.seconds:7.2f}s  objective £{step.objective:,.0f}  bound £{step.bound:,.0f}  gap {step.gap:.2%}",
-            highlight=False,
-        )
-
-    return report
-
-
-def show_roster(result: Roster) -> None:
-    """Print the grid, the accommodation plan, the use of each secondee, costs and shortfalls."""
-    scenario = result.scenario
-    weeks = result.weeks_table
-    grid = Table(
-        "secondee", *[m.strftime("%d %b") for m in scenario.mondays], title="Roster (inspection by week)"
-    )
-    short = {"off": "[dim]·[/]", "away": "[magenta]away[/]", "training": "[cyan]train[/]", "not_seconded": ""}
-    for secondee, rows in weeks.groupby("secondee", sort=False):
-        grid.add_row(str(secondee), *[short.get(a, f"[bold]{a}[/]") for a in rows["activity"]])
-    wide = Console(width=max(140, 14 + 24 * scenario.weeks)) if WIDTH else console
-    wide.print(grid)
-    stays = result.accommodation_table
-    plan = Table(
-        "secondee",
-        "inspection",
-        "hotel near",
-        "check in",
-        "check out",
-        "nights",
-        "why",
-        title="Accommodation plan",
-    )
-    for row in stays.itertuples():
-        plan.add_row(
-            str(row.secondee),
-            str(row.inspection),
-            str(row.hotel_near),
-            str(row.check_in),
-            str(row.check_out),
-            str(row.nights),
-            str(row.reason),
-        )
-    console.print(plan)
-    use = Table("secondee", "inspections", "target", "", title="Use of each secondee")
-    for item in result.summary["use"]:
-        lo, hi = item["target"]
-        n = item["inspections"]
-        flag = "[yellow]under-used[/]" if n < lo else "[red]over-used[/]" if n > hi else ""
-        use.add_row(item["secondee"], str(n), f"{lo}-{hi}", flag)
-    console.print(use)
-    summary = result.summary
-    costs = Table("term", "pounds", title="Cost")
-    for term, pounds in summary["cost_terms"].items():
-        costs.add_row(term, f"£{pounds:,}")
-    costs.add_row("[bold]objective[/]", f"[bold]£{summary['objective']:,}[/]")
-    console.print(costs)
-    console.print(
-        f"Status {summary['status']}; best bound £{summary['best_bound']:,.0f}; gap {summary['gap']:.2%};"
-        f" {summary['hotel_nights']} hotel nights (£{summary['hotel_cost']:,}); {summary['travel_hours']} travel hours;"
-        f" {summary['inspections_fully_staffed']}/{summary['inspections']} inspections fully staffed.",
-        highlight=False,
-    )
-    for item in result.shortfalls:
-        console.print(f"[red]shortfall:[/] {item.reason}", highlight=False)
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    """Print an error (plain text: file names and ids are never read as markup) and give the exit."""
+    errors.print("[bold red]error:[/] ", end="", highlight=False)
+    errors.print(message, highlight=False, markup=False)
+    return typer.Exit(code)
 
 
 @app.command()
@@ -212,9 +166,7 @@ def solve(
     gap: Annotated[
         float,
         typer.Option(
-            min=0.0,
-            max=0.99,
-            help="Stop within this fraction of the best bound (0.001 = 0.1%); 0 proves the optimum.",
+            help="Stop within this fraction of the best bound (0.001 = 0.1%); 0 proves the optimum."
         ),
     ] = 0.0,
     workers: Annotated[int, typer.Option(help="Parallel search workers.")] = 2,
@@ -238,47 +190,76 @@ def solve(
     ] = None,
 ) -> None:
     """Solve a scenario and write the roster and accommodation plan."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a scheduler's stop, handled as Ctrl-C
+    try:
+        config = SolveConfig(
+            time_limit=time_limit,
+            gap=gap,
+            workers=workers,
+            seed=seed,
+            deterministic=deterministic,
+            log=log,
+            on_progress=None if quiet or log else progress_printer(console),
+        )
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
     path = scenario or bundled_scenario()
-    loaded = _load(path, set_, drop_secondee, drop_inspection)
     overrides = [f"--set {x}" for x in set_ or []] + [f"--drop-secondee {x}" for x in drop_secondee or []]
     overrides += [f"--drop-inspection {x}" for x in drop_inspection or []]
-    folder = out or Path("out") / slug(path.stem)
-    config = SolveConfig(
-        time_limit=time_limit,
-        gap=gap,
-        workers=workers,
-        seed=seed,
-        deterministic=deterministic,
-        log=log,
-        on_progress=None if quiet or log else _progress_printer(),
-    )
-    console.print(f"Solving [bold]{loaded.name}[/] ({path})", highlight=False)
+    folder = out or Path("out") / safe_name(path.stem, "scenario")
     try:
-        result = engine_solve(loaded, config)
+        loaded = _load(path, set_, drop_secondee, drop_inspection)
+        inputs = [Path(f) for f in loaded.source_files]
+        try:
+            check_target(folder, inputs)
+        except FolderError as exc:
+            raise fail(str(exc)) from None
+        console.print(f"Solving [bold]{escape(loaded.name)}[/] ({escape(str(path))})", highlight=False)
+        facts = Facts(loaded)
+        result = engine_solve(facts, config)
     except KeyboardInterrupt:
-        errors.print("interrupted before the first roster was built: nothing written")
-        raise typer.Exit(EXIT_UNMET) from None
-    result.extra["overrides"] = overrides
-    if result.status in ("infeasible", "unknown", "invalid"):
-        result.write(folder)
-        if result.status == "infeasible":
-            console.print(f"[red]infeasible[/]: no roster meets every hard rule of {path}.", highlight=False)
-        else:
-            console.print(
-                f"[red]{result.status}[/]: no roster found in the time allowed; try a longer --time-limit."
-            )
-        conflict = result.extra.get("infeasibility")
-        if conflict:
-            console.print(conflict["message"], highlight=False, markup=False)
-        raise typer.Exit(EXIT_UNMET)
-    written = result.write(folder)
-    if report_:
-        written += make_report(folder)
+        raise fail("interrupted before the search began: nothing written", EXIT_UNMET) from None
+    tables = Tables(facts, result, overrides)
+    if not result.has_roster:
+        _no_roster(path, folder, tables, inputs)
+    try:
+        written = write_folder(
+            folder, tables.files(), inputs, extend=(lambda staging: make_report(staging)) if report_ else None
+        )
+    except FolderError as exc:
+        raise fail(str(exc)) from None
     if not quiet:
-        show_roster(result)
+        wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
+        show_roster(console, tables, wide)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
-    console.print(f"Wrote {', '.join(names)} to {folder}/", highlight=False)
-    raise typer.Exit(EXIT_UNMET if result.shortfalls else EXIT_OK)
+    console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
+    raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+def _no_roster(path: Path, folder: Path, tables: Tables, inputs: list[Path]) -> None:
+    """Say why there is no roster and write the explanation; a folder holding a roster is kept."""
+    result = tables.result
+    if result.status is Status.INFEASIBLE:
+        console.print(
+            f"[red]infeasible[/]: no roster meets every hard rule of {escape(str(path))}.", highlight=False
+        )
+    else:
+        console.print("[red]no roster[/] found in the time allowed; try a longer --time-limit.")
+    if result.infeasibility:
+        console.print(result.infeasibility["message"], highlight=False, markup=False)
+    target = folder
+    if holds_roster(folder):
+        target = folder.with_name(f"{folder.name}-no-roster")
+        console.print(
+            f"{folder}/ still holds the roster solved before; this run is written to {target}/.",
+            highlight=False,
+            markup=False,
+        )
+    try:
+        write_folder(target, tables.files(), inputs)
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(EXIT_UNMET)
 
 
 @app.command()
@@ -293,24 +274,28 @@ def check(
     loaded = _load(scenario)
     try:
         tables = read_tables(roster)
-    except RosterInputError as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except FolderError as exc:
+        raise fail(str(exc)) from None
     report = check_report(loaded, tables)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         costs = Table("term", "pounds", title="Cost recomputed from the roster")
         for term, pounds in report.cost_terms.items():
-            costs.add_row(term, f"£{pounds:,}")
+            costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
         costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
         console.print(costs)
         for v in report.violations:
-            console.print(f"[red]{v.rule}[/]: {v.message}", highlight=False)
+            console.print(f"[red]{v.rule}[/]: {escape(v.message)}", highlight=False)
         if report.valid:
-            console.print(f"[green]valid[/]: {roster} breaks no rule of {scenario}", highlight=False)
+            console.print(
+                f"[green]valid[/]: {escape(str(roster))} breaks no rule of {escape(str(scenario))}",
+                highlight=False,
+            )
         else:
-            console.print(f"[red]{len(report.violations)} problem(s)[/] in {roster}", highlight=False)
+            console.print(
+                f"[red]{len(report.violations)} problem(s)[/] in {escape(str(roster))}", highlight=False
+            )
     if any(v.rule == "input" for v in report.violations):
         raise typer.Exit(EXIT_BAD_INPUT)  # rows naming unknown ids or non-Monday weeks: bad input
     raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
@@ -328,59 +313,58 @@ def explain(
 ) -> None:
     """Why is this secondee not on more inspections? Why is nobody local on this team?"""
     loaded = _load(scenario)
-    folder = roster or Path("out") / slug(scenario.stem)
-    facts = Facts(loaded)
-    result = None
-    summary = folder / "summary.json"
-    if (
-        summary.exists()
-        and json.loads(summary.read_text()).get("scenario", {}).get("sha256") == loaded.sha256()
-    ):
-        result = Roster.from_folder(facts, folder)
-        console.print(f"Roster read from {folder}/", highlight=False)
-    elif roster is not None:
-        errors.print(
-            f"[red]error:[/] {folder} holds no roster of this scenario (solve it first)", highlight=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    else:
-        result = engine_solve(loaded, SolveConfig(deterministic=True))
-        if not result.has_roster:
-            console.print(
-                result.extra.get("infeasibility", {}).get("message", "no roster"),
-                highlight=False,
-                markup=False,
-            )
-            raise typer.Exit(EXIT_UNMET)
     known_i = {i.id for i in loaded.inspections}
     known_s = {s.id for s in loaded.secondees}
     if inspection is not None and inspection not in known_i:
-        errors.print(f"[red]error:[/] unknown inspection `{inspection}`", highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"unknown inspection `{inspection}`{did_you_mean(inspection, known_i, n=3)}")
     if secondee is not None and secondee not in known_s:
-        errors.print(f"[red]error:[/] unknown secondee `{secondee}`", highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"unknown secondee `{secondee}`{did_you_mean(secondee, known_s, n=3)}")
+    facts = Facts(loaded)
+    result = _roster_to_explain(scenario, facts, roster)
     accounts = []
     if inspection is not None:
-        accounts.append(explain_inspection(result, inspection))
+        accounts.append(explain_inspection(facts, result, inspection))
     if secondee is not None:
-        accounts.append(explain_secondee(result, secondee))
+        accounts.append(explain_secondee(facts, result, secondee))
     if not accounts:
-        for item in result.shortfalls:
-            console.print(f"[red]shortfall:[/] {item.reason}", highlight=False)
-        if not result.shortfalls:
+        shortfalls = Tables(facts, result).shortfalls
+        for item in shortfalls:
+            console.print(f"[red]shortfall:[/] {escape(item.reason)}", highlight=False)
+        if not shortfalls:
             console.print(
                 "Every inspection is fully staffed. Ask about one with --inspection ID or --secondee ID."
             )
     for account in accounts:
-        console.rule(account.title)
+        console.rule(escape(account.title))
         for line in account.lines:
             console.print(line, highlight=False, markup=False)
         if account.rows:
             table = Table(*account.columns)
             for row in account.rows:
-                table.add_row(*row)
+                table.add_row(*[escape(cell) for cell in row])
             console.print(table)
+
+
+def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Result:
+    """The roster in `roster` (or out/<scenario>/ when it was solved for this scenario), else a solve."""
+    folder = roster or Path("out") / safe_name(scenario.stem, "scenario")
+    loaded = facts.scenario
+    try:
+        summary = read_summary(folder / "summary.json") if (folder / "summary.json").exists() else {}
+        scenario_of = summary.get("scenario")
+        if isinstance(scenario_of, dict) and scenario_of.get("sha256") == loaded.sha256():
+            result = read_result(loaded, folder)
+            console.print(f"Roster read from {escape(str(folder))}/", highlight=False)
+            return result
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    if roster is not None:
+        raise fail(f"{folder} holds no roster of this scenario (solve it first, with --out {folder})")
+    result = engine_solve(facts, SolveConfig(deterministic=True))
+    if not result.has_roster:
+        console.print((result.infeasibility or {}).get("message", "no roster"), highlight=False, markup=False)
+        raise typer.Exit(EXIT_UNMET)
+    return result
 
 
 def _cell(value: object) -> str:
@@ -401,22 +385,41 @@ def report(
     """Write an Excel workbook, a one-page HTML report and calendars from an output folder."""
     formats = [f.strip() for f in format_.split(",") if f.strip()]
     unknown = [f for f in formats if f not in REPORT_FORMATS]
-    if unknown:
-        errors.print(
-            f"[red]error:[/] unknown format(s) {', '.join(unknown)}: expected {', '.join(REPORT_FORMATS)}",
-            highlight=False,
+    if unknown or not formats:
+        raise fail(
+            f"--format: unknown format(s) {', '.join(unknown) or '(none)'}: expected {', '.join(REPORT_FORMATS)}"
         )
-        raise typer.Exit(EXIT_BAD_INPUT)
     try:
-        written = make_report(folder, formats)
-    except ReportError as exc:
-        errors.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        summary = read_summary(folder / "summary.json")
+        edited = edited_files(folder, summary)
+        if edited:
+            raise fail(
+                f"{folder}: {', '.join(edited)} changed after the solve that wrote summary.json, so the"
+                " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
+            )
+        data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
+        written = write_folder(folder, data, extend=lambda staging: make_report(staging, formats))
+    except (FolderError, ReportError) as exc:
+        raise fail(str(exc)) from None
     console.print(
-        f"Wrote {len(written)} file(s) to {folder}/: "
-        + ", ".join(sorted({p.name if p.parent == folder else p.parent.name + "/" for p in written})),
+        f"Wrote {len([p for p in written if p.name not in data])} file(s) to {escape(str(folder))}/: "
+        + ", ".join(
+            sorted(
+                {p.name if p.parent == folder else p.parent.name + "/" for p in written if p.name not in data}
+            )
+        ),
         highlight=False,
     )
+
+
+def _comparable(item: Path) -> None:
+    """A scenario file that loads, or a solved output folder; else bad input (before any solve)."""
+    if not item.exists():
+        raise fail(f"{item}: no such file or folder")
+    if item.is_dir() and not (item / "summary.json").exists():
+        raise fail(f"{item} is not a solved output folder (no summary.json)")
+    if item.is_file():
+        _load(item)
 
 
 @app.command()
@@ -427,39 +430,38 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
-    outcomes = []
     for item in items:
-        if not item.exists():
-            errors.print(f"[red]error:[/] {item}: no such file or folder", highlight=False)
-            raise typer.Exit(EXIT_BAD_INPUT)
-        if item.is_dir() and not (item / "summary.json").exists():
-            errors.print(
-                f"[red]error:[/] {item} is not a solved output folder (no summary.json)", highlight=False
-            )
-            raise typer.Exit(EXIT_BAD_INPUT)
-        if item.is_file():
-            _load(item)  # report bad input before solving anything
-        outcomes.append(outcome(item))
+        _comparable(item)
+    try:
+        outcomes = [outcome(item) for item in items]
+    except FolderError as exc:
+        raise fail(str(exc)) from None
     result = comparison(outcomes)
     if as_json:
         print(json.dumps(result, indent=2, default=str))
         return
-    table = Table("", *result["scenarios"], title="Scenarios side by side")
+    table = Table("", *[escape(s) for s in result["scenarios"]], title="Scenarios side by side")
     for label, values in result["metrics"].items():
-        table.add_row(label, *[_cell(v) for v in values])
+        table.add_row(escape(label), *[escape(_cell(v)) for v in values])
     Console(width=max(140, 30 + 26 * len(outcomes))).print(table)
     for change in result["changes"]:
-        console.rule(f"{change['from']} → {change['to']}")
+        console.rule(escape(f"{change['from']} → {change['to']}"))
         for who, moves in change["moved"].items():
             parts = [
                 f"left {', '.join(moves['left'])}" if moves["left"] else "",
                 f"joined {', '.join(moves['joined'])}" if moves["joined"] else "",
             ]
-            console.print(f"{who}: " + "; ".join(p for p in parts if p), highlight=False)
+            console.print(f"{who}: " + "; ".join(p for p in parts if p), highlight=False, markup=False)
         if change["hotel_stays_added"]:
-            console.print("hotel stays added: " + ", ".join(change["hotel_stays_added"]), highlight=False)
+            console.print(
+                "hotel stays added: " + ", ".join(change["hotel_stays_added"]), highlight=False, markup=False
+            )
         if change["hotel_stays_removed"]:
-            console.print("hotel stays removed: " + ", ".join(change["hotel_stays_removed"]), highlight=False)
+            console.print(
+                "hotel stays removed: " + ", ".join(change["hotel_stays_removed"]),
+                highlight=False,
+                markup=False,
+            )
         if not change["moved"]:
             console.print("the same teams", highlight=False)
 
@@ -473,13 +475,18 @@ def regress(
 ) -> None:
     """Re-solve every sample deterministically, check it, and compare it with its baseline (CI)."""
     root = scenarios or Path(str(resources.files("scenarios")))
-    results = run_regression(root, update=update)
+    if not root.is_dir():
+        raise fail(f"--scenarios: {root} is not a folder of sample scenarios")
+    try:
+        results = run_regression(root, update=update)
+    except ScenarioError as exc:
+        raise fail("a sample cannot be used:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
     table = Table("scenario", "objective", "baseline", "result", title="Regression on the sample scenarios")
     for item in results:
         base = item.baseline["objective"] if item.baseline else None
         verdict = "[green]pass[/]" if item.passed else "[red]FAIL[/]"
         table.add_row(
-            item.scenario,
+            escape(item.scenario),
             f"{item.objective:,}" if item.objective is not None else "-",
             f"{base:,}" if base is not None else "-",
             verdict,
@@ -487,9 +494,9 @@ def regress(
     console.print(table)
     for item in results:
         for note in item.notes:
-            console.print(f"{item.scenario}: {note}", highlight=False)
+            console.print(f"{item.scenario}: {note}", highlight=False, markup=False)
         for problem in item.problems:
-            console.print(f"[red]{item.scenario}[/]: {problem}", highlight=False)
+            console.print(f"[red]{escape(item.scenario)}[/]: {escape(problem)}", highlight=False)
     raise typer.Exit(EXIT_OK if all(i.passed for i in results) else EXIT_UNMET)
 
 

@@ -158,7 +158,7 @@ def dump(data: dict[str, Any]) -> str:
     yaml = YAML()
     yaml.default_flow_style = None
     yaml.width = 120
-    yaml.representer.ignore_aliases = lambda *args: True
+    yaml.representer.ignore_aliases = lambda *_: True
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()

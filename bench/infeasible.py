@@ -20,8 +20,8 @@ sys.path.insert(0, str(HERE))
 def main() -> None:
     from generate import START, dump, generate
 
-    from roster.engine import SolveConfig, solve
     from roster.loading import load_scenario
+    from roster.solving import SolveConfig, solve
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2)
@@ -38,7 +38,7 @@ def main() -> None:
     started = time.perf_counter()
     roster = solve(scenario, SolveConfig(time_limit=60))
     seconds = time.perf_counter() - started
-    conflict = roster.extra.get("infeasibility", {})
+    conflict = roster.infeasibility or {}
     print(
         f"{len(scenario.inspections)} inspections, {len(scenario.secondees)} secondees, {scenario.weeks} weeks"
     )

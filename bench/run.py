@@ -59,10 +59,10 @@ def measure(
 ) -> dict[str, Any]:
     import constraints
     from roster.costing import evaluate
-    from roster.engine import Progress, SolveConfig, solve
     from roster.facts import Facts
-    from roster.greedy import construct
     from roster.loading import load_scenario
+    from roster.solving import Progress, SolveConfig, solve
+    from roster.solving.greedy import construct
 
     scenario = load_scenario(scenario_path(size, seed))
     started = time.perf_counter()
@@ -90,7 +90,7 @@ def measure(
         "weeks": scenario.weeks,
         "variables": len(model.model.proto.variables),
         "build_seconds": build,
-        "first_feasible_seconds": roster.extra["model"].get("first_feasible_seconds"),
+        "first_feasible_seconds": roster.model.get("first_feasible_seconds"),
         "first_solver_solution_seconds": history[0][0] if history else None,
         "solve_seconds": total,
         "proven_seconds": total if roster.status == "optimal" else None,
@@ -132,10 +132,13 @@ def measure(
 
 def warm_resolve(scenario: Any, roster: Any, time_limit: float, workers: int) -> dict[str, Any]:
     """A secondee drops out: solve the changed scenario cold, then warm from the previous roster."""
-    from models import Scenario
-    from roster.engine import SolveConfig, solve
+    from collections import Counter
 
-    busiest = max(roster.evaluation.per_secondee, key=lambda s: roster.evaluation.per_secondee[s])
+    from models import Scenario
+    from roster.solving import SolveConfig, solve
+
+    per_secondee = Counter(s for s, _, _ in roster.assignments)
+    busiest = max(per_secondee, key=lambda s: (per_secondee[s], s))
     data = scenario.model_dump(mode="json")
     data["secondees"] = [s for s in data["secondees"] if s["id"] != busiest]
     data["travel"] = [t for t in data["travel"] if t["secondee"] != busiest]

@@ -1,4 +1,8 @@
-"""The CP-SAT model, one module per rule family. `build` assembles them in order."""
+"""The CP-SAT model, one module per rule family (docs/rules.md).
+
+`constraints.model.RosterModel` creates every shared variable first; each rule module then adds
+its constraints and returns its priced terms, so the modules can be added in any order.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +21,14 @@ from constraints import (
     team,
     travel,
 )
-from constraints.model import COST_TERMS, RosterModel
+from constraints.model import RosterModel
 
 if TYPE_CHECKING:
     from roster.facts import Facts
 
 
 def build(facts: Facts) -> RosterModel:
-    """The whole model of OBJECTIVE.md: every hard rule, and the cost as the objective."""
+    """The whole model: every hard rule, and the cost (docs/cost.md) as the objective."""
     m = RosterModel(facts)
     programme.add(m)
     eligibility.add(m)
@@ -45,4 +49,4 @@ def build(facts: Facts) -> RosterModel:
     return m
 
 
-__all__ = ["COST_TERMS", "RosterModel", "build"]
+__all__ = ["RosterModel", "build"]

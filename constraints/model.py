@@ -1,15 +1,17 @@
-"""The CP-SAT model under construction: its variables, shared by every rule family.
+"""The CP-SAT model under construction, and the variables every rule family shares.
 
-The variables that every rule talks about are created here, once:
+The shared variables are all created here, once, before any rule is added, so the rule modules
+can be added in any order:
 
-- `runs[i, w]`: inspection i runs in week w (a constant 1 for a fixed week);
+- `runs[i, w]`: inspection i runs in week w (a constant 1 when it has only one allowed week);
 - `x[s, i, w]`: secondee s is on inspection i in week w, only for triples the facts allow
   (`Facts.eligible`: availability, training, away weeks, own service, background and the carer
   arrangement restrictions are enforced by never creating the other triples);
-- `on(s, w)`: secondee s is on some inspection in week w (the sum of their `x` that week, at
-  most 1 by rule 3; created by `one_place`).
+- `on(s, w)`: secondee s is on some inspection in week w, a 0/1 variable (the secondee's only
+  `x` that week when there is one; linked to the sum of their `x` by `one_place`).
 
-Rule modules add constraints and return their cost terms; the objective is their sum.
+Rule modules (one per family, beside this one) only add constraints and return their priced terms;
+`constraints.build` adds them all and minimises the sum.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from roster.labels import COST_TERMS
+
 if TYPE_CHECKING:
     from roster.facts import Facts
 
@@ -27,8 +31,6 @@ if TYPE_CHECKING:
 Triple = tuple[str, str, int]
 LinearExpr = cp_model.LinearExprT
 Term = tuple[int, cp_model.IntVar]
-
-COST_TERMS = ("hotel", "travel", "under_use", "over_use", "rhythm", "preference", "shortfall")
 
 
 @dataclass
@@ -47,6 +49,37 @@ class RosterModel:
     by_inspection: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     terms: dict[str, list[Term]] = field(default_factory=lambda: {name: [] for name in COST_TERMS})
+
+    def __post_init__(self) -> None:
+        self._create_runs()
+        self._create_assignments()
+        self._create_on()
+
+    def _create_runs(self) -> None:
+        scenario = self.facts.scenario
+        for insp in scenario.inspections:
+            weeks = self.facts.allowed_weeks(insp.id)
+            if len(weeks) == 1:
+                # One allowed week: a constant, so that nothing needs linking to it.
+                self.runs[(insp.id, weeks[0])] = self.model.new_int_var(1, 1, f"runs[{insp.id},{weeks[0]}]")
+                self.fixed.add(insp.id)
+                continue
+            for w in weeks:
+                self.runs[(insp.id, w)] = self.model.new_bool_var(f"runs[{insp.id},{w}]")
+
+    def _create_assignments(self) -> None:
+        for s, i, w in self.facts.eligible:
+            var = self.model.new_bool_var(f"x[{s},{i},{w}]")
+            self.x[(s, i, w)] = var
+            self.by_person_week[(s, w)].append(var)
+            self.by_inspection[i].append((s, i, w))
+            self.by_person[s].append((s, i, w))
+
+    def _create_on(self) -> None:
+        for (s, w), variables in self.by_person_week.items():
+            self.on_vars[(s, w)] = (
+                variables[0] if len(variables) == 1 else self.model.new_bool_var(f"on[{s},{w}]")
+            )
 
     def on(self, secondee: str, week: int) -> cp_model.IntVar | int:
         """1 when the secondee is on an inspection in `week`; 0 when they cannot be."""

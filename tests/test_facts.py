@@ -27,19 +27,19 @@ def body(body_id: str):  # type: ignore[no-untyped-def]
     return next(b for b in bundled_bodies() if b.id == body_id)
 
 
-def test_bundled_bodies_are_the_87():
+def test_bundled_bodies_are_the_87() -> None:
     bodies = bundled_bodies()
     assert len(bodies) == 87
     assert sum(b.kind == "police" for b in bodies) == 43
     assert sum(b.kind == "fire" for b in bodies) == 44
 
 
-def test_kent_to_essex_police_hq_is_about_53_km():
+def test_kent_to_essex_police_hq_is_about_53_km() -> None:
     km = great_circle_km(body("kent-police").location, body("essex-police").location)
     assert 51 <= km <= 55
 
 
-def test_estimate_formula_and_rounding_half_up():
+def test_estimate_formula_and_rounding_half_up() -> None:
     est = TravelEstimate()
     assert estimated_minutes(0, est) == 10
     # 10 + 60 * 1.25 * km / 85 = 10.5 exactly when km = 0.5 * 85 / 75
@@ -56,11 +56,11 @@ def test_estimate_formula_and_rounding_half_up():
         (181, Arrangement.HOTEL_NIGHT_BEFORE),
     ],
 )
-def test_arrangement_boundaries(minutes, expected):
+def test_arrangement_boundaries(minutes: int, expected: Arrangement) -> None:
     assert arrangement(minutes, 60, 180) is expected
 
 
-def test_hotel_nights_and_trip_minutes():
+def test_hotel_nights_and_trip_minutes() -> None:
     assert hotel_nights(Arrangement.HOTEL, 5) == 4
     assert hotel_nights(Arrangement.HOTEL_NIGHT_BEFORE, 5) == 5
     assert hotel_nights(Arrangement.COMMUTE, 5) == 0
@@ -68,7 +68,7 @@ def test_hotel_nights_and_trip_minutes():
     assert trip_minutes(Arrangement.HOTEL, 120, 5) == 240
 
 
-def test_assignment_pounds_is_hotel_plus_travel():
+def test_assignment_pounds_is_hotel_plus_travel() -> None:
     from models import Costs
     from roster.facts import assignment_pounds
 
@@ -82,7 +82,7 @@ def test_assignment_pounds_is_hotel_plus_travel():
     assert trip.pounds == assignment_pounds(trip.arrangement, trip.minutes, 5, sc.rules.costs)
 
 
-def test_travel_pounds_round_halves_up():
+def test_travel_pounds_round_halves_up() -> None:
     from models import Costs
 
     costs = Costs(travel_hour_cost=25)
@@ -90,7 +90,7 @@ def test_travel_pounds_round_halves_up():
     assert travel_pounds(60, costs) == 25
 
 
-def test_carer_limit_overrides_rule_and_measured_time_overrides_estimate():
+def test_carer_limit_overrides_rule_and_measured_time_overrides_estimate() -> None:
     sc = make(
         secondees=[
             person("a", home=MAIDSTONE, carer={"home_every_night": True, "max_commute_minutes": 90}),
@@ -106,7 +106,7 @@ def test_carer_limit_overrides_rule_and_measured_time_overrides_estimate():
     assert 50 < estimate < 80
 
 
-def test_target_range_scales_with_seconded_weeks():
+def test_target_range_scales_with_seconded_weeks() -> None:
     sc = make(
         weeks=12,
         secondees=[
@@ -120,7 +120,7 @@ def test_target_range_scales_with_seconded_weeks():
     assert target_range(sc, sc.secondees[2]) == (1, 2)
 
 
-def test_eligibility_reasons():
+def test_eligibility_reasons() -> None:
     sc = make(
         weeks=4,
         inspections=[inspection("k", "kent-police"), inspection("f", "kent-fire")],
@@ -147,7 +147,7 @@ def test_eligibility_reasons():
     assert facts.reason("nights", "k", 1) is Reason.CARER_NIGHTS  # a hotel week is 4 nights
 
 
-def test_home_can_be_a_body_or_a_town():
+def test_home_can_be_a_body_or_a_town() -> None:
     sc = make(secondees=[person("a", home="kent-police"), person("b", home="Chelmsford")])
     assert sc.home("a") == Location(lat=body("kent-police").lat, lon=body("kent-police").lon)
     assert great_circle_km(sc.home("b"), body("essex-police").location) < 10

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from cli import app
 from models import Scenario
-from roster.engine import solve
-from roster.infeasible import Requirement, diagnose
+from roster.facts import Facts
 from roster.loading import load_scenario
+from roster.solving import solve
+from roster.solving.infeasible import Requirement, diagnose
 from tests.conftest import DETERMINISTIC, ROOT, inspection, monday, person, solve_checked
 
 
@@ -114,7 +115,7 @@ def test_conflict_is_minimal_and_named(tmp_path: Path, name: str) -> None:
     content, expected, words = CASES[name]
     path = write(tmp_path / "over.yaml", content)
     scenario = load_scenario(path)
-    conflict = diagnose(scenario)
+    conflict = diagnose(Facts(scenario))
     assert conflict is not None
     assert {r.name for r in conflict.requirements} == expected
     assert words in conflict.message
@@ -128,7 +129,7 @@ def test_conflict_is_minimal_and_named(tmp_path: Path, name: str) -> None:
 
 
 def test_feasible_scenario_has_no_conflict() -> None:
-    assert diagnose(Scenario.model_validate(data([inspection("a", week=monday(1))]))) is None
+    assert diagnose(Facts(Scenario.model_validate(data([inspection("a", week=monday(1))])))) is None
 
 
 def shortfall_reason(tmp_path: Path, content: dict[str, Any]) -> str:
@@ -202,7 +203,7 @@ def test_year_scale_infeasible_is_explained(tmp_path: Path) -> None:
     peak = monday(30)
     content["inspections"] += [inspection(f"extra{n}", BODIES[n], week=peak) for n in range(5)]
     path = write(tmp_path / "year.yaml", content)
-    conflict = diagnose(load_scenario(path))
+    conflict = diagnose(Facts(load_scenario(path)))
     assert conflict is not None
     names = {r.name for r in conflict.requirements}
     assert peak in names and {f"extra{n}" for n in range(5)} & names

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from roster.loading import load_scenario
-from roster.report import report
+from roster.outputs.report import report
 from tests.conftest import ROOT, SCENARIOS, inspection, make, monday, person, solve_checked
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -87,8 +87,8 @@ def test_workbook_matches_the_csv_files(cohort: Path) -> None:
     stays = pd.read_csv(cohort / "accommodation.csv", dtype=str)
     sheet = list(book["Accommodation"].iter_rows(min_row=2, values_only=True))
     assert len(sheet) == len(stays)
-    assert {(r[0], r[2], r[4], r[5], int(r[6])) for r in sheet} == {
-        (r.secondee, r.inspection, r.check_in, r.check_out, int(r.nights)) for r in stays.itertuples()
+    assert {(r[0], r[2], r[4], r[5], int(str(r[6]))) for r in sheet} == {
+        (r.secondee, r.inspection, r.check_in, r.check_out, int(str(r.nights))) for r in stays.itertuples()
     }
     roster = pd.read_csv(cohort / "roster.csv", dtype=str)
     team = {r[1]: r[3] for r in book["Inspections"].iter_rows(min_row=2, values_only=True)}
@@ -112,7 +112,7 @@ def test_calendars_match_the_roster(cohort: Path) -> None:
         mine = roster[roster["secondee"] == secondee]
         assert set(inspections) == set(mine["inspection"])
         for r in mine.itertuples():
-            assert inspections[r.inspection].decoded("DTSTART").isoformat() == r.week
+            assert inspections[str(r.inspection)].decoded("DTSTART").isoformat() == r.week
         booked = stays[stays["secondee"] == secondee]
         assert sorted(e.decoded("DTSTART").isoformat() for e in hotels) == sorted(booked["check_in"])
         assert sorted(e.decoded("DTEND").isoformat() for e in hotels) == sorted(booked["check_out"])

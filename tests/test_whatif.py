@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 import constraints.team
 from cli import app
 from constraints.model import RosterModel, Term
-from roster.compare import regress
-from roster.engine import SolveConfig
+from models import Scenario
 from roster.loading import ScenarioError, load_scenario
+from roster.solving import SolveConfig
+from roster.workflows.regress import regress
 from tests.conftest import SCENARIOS
 
 
@@ -30,7 +31,10 @@ def test_variants_merge_into_their_base() -> None:
     assert peak.rules.cap(peak.inspection("peel-avon-and-somerset-1").week) == 5  # type: ignore[arg-type]
     assert peak.rules.max_inspections_per_week == 4 and peak.rules.costs == base.rules.costs
     carers = load_scenario(SCENARIOS / "whatif" / "more-carers.yaml")
-    count = lambda sc: sum(1 for s in sc.secondees if s.carer is not None)  # noqa: E731
+
+    def count(sc: Scenario) -> int:
+        return sum(1 for s in sc.secondees if s.carer is not None)
+
     assert count(carers) == 2 * count(base)
     assert load_scenario(SCENARIOS / "whatif" / "strict-rhythm.yaml").rules.rhythm.hard
     assert load_scenario(SCENARIOS / "whatif" / "commute-3h.yaml").rules.commute_minutes == 180

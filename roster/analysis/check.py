@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import math
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,6 +20,7 @@ from roster import facts as f
 from roster.frames import rows
 
 REQUIRED = ("inspection", "week", "secondee")
+"""The columns a roster needs at least: any hand-made roster.csv with these can be checked."""
 
 
 @dataclass(frozen=True)
@@ -62,40 +61,6 @@ class CheckReport:
             "cost_terms": self.cost_terms,
             "objective": self.objective,
         }
-
-
-class RosterInputError(ValueError):
-    """The roster files cannot be read as a roster."""
-
-
-def read_tables(path: Path) -> dict[str, Any]:
-    """Read an output folder (or a single roster.csv) into tables, and its summary if any."""
-    files = {"roster": path} if path.is_file() else {"roster": path / "roster.csv"}
-    if path.is_dir():
-        for name in ("inspections", "accommodation", "weeks", "people", "bodies"):
-            if (path / f"{name}.csv").exists():
-                files[name] = path / f"{name}.csv"
-    if not files["roster"].exists():
-        raise RosterInputError(f"{files['roster']}: no such file (give an output folder or a roster.csv)")
-    tables: dict[str, Any] = {}
-    for name, file in files.items():
-        try:
-            tables[name] = pd.read_csv(file, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise RosterInputError(f"{file}: not a readable CSV ({exc})") from None
-    missing = [c for c in REQUIRED if c not in tables["roster"].columns]
-    if missing:
-        raise RosterInputError(
-            f"{files['roster']}: missing column(s) {', '.join(missing)}; a roster needs at least"
-            f" {', '.join(REQUIRED)}"
-        )
-    summary = path / "summary.json" if path.is_dir() else None
-    if summary is not None and summary.exists():
-        try:
-            tables["summary"] = json.loads(summary.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise RosterInputError(f"{summary}: not valid JSON ({exc})") from None
-    return tables
 
 
 def check(scenario: Scenario, tables: dict[str, Any]) -> list[Violation]:
@@ -437,6 +402,7 @@ class _Checker:
             "rhythm": sum(self.breaks.values()) * costs.rhythm,
             "preference": unmet * costs.preference,
             "shortfall": (self.report.shortfall_places + self.report.experienced_missing) * costs.shortfall,
+            "change": 0,
         }
 
     # ----------------------------------------------- the other output files

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -20,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from models import bundled_bodies
-from roster.check import RosterInputError, read_tables
 from roster.frames import rows, totals
-from roster.result import hours_minutes, write_atomic
+from roster.labels import hours_minutes
+from roster.outputs.folder import DATA_FILES, FolderError, read_tables, safe_name
 
 FORMATS = ("xlsx", "html", "ics")
 ARRANGEMENT_COLOURS = {"commute": "C6EFCE", "hotel": "BDD7EE", "hotel_night_before": "F8CBAD"}
@@ -63,13 +61,12 @@ class ReportData:
 
 def load(folder: Path) -> ReportData:
     """Read an output folder written by `roster solve`."""
-    needed = ["roster.csv", "inspections.csv", "accommodation.csv", "weeks.csv", "summary.json"]
-    missing = [name for name in needed if not (folder / name).exists()]
+    missing = [name for name in DATA_FILES if not (folder / name).exists()]
     if missing:
         raise ReportError(f"{folder} is not a solved output folder: missing {', '.join(missing)}")
     try:
         tables = read_tables(folder)
-    except RosterInputError as exc:
+    except FolderError as exc:
         raise ReportError(str(exc)) from None
     bodies = {b.id: b.model_dump() for b in bundled_bodies()}
     if "bodies" in tables:
@@ -95,14 +92,19 @@ def safe_cell(value: Any) -> Any:
 
 
 def report(folder: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write the chosen reports into `folder` (next to the roster they describe)."""
+    """Write the chosen reports into `folder`, beside the roster they describe.
+
+    The folder is the staging folder of a set being written (`roster.outputs.folder.write_folder`):
+    the reports become part of the set, never a file beside a newer roster.
+    """
     data = load(folder)
     written: list[Path] = []
     for kind in formats:
         if kind == "xlsx":
             written.append(write_xlsx(data, folder / "roster.xlsx"))
         elif kind == "html":
-            written.append(write_atomic(folder / "report.html", render_html(data)))
+            (folder / "report.html").write_text(render_html(data), encoding="utf-8")
+            written.append(folder / "report.html")
         elif kind == "ics":
             written += write_calendars(data, folder / "calendars")
         else:
@@ -246,13 +248,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
             ["shortfalls", len(s["shortfalls"])],
         ],
     )
-    fd, tmp = tempfile.mkstemp(prefix=".roster.xlsx.", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    book.save(path)
     return path
 
 
@@ -311,7 +307,7 @@ def land_dots() -> tuple[tuple[float, float], ...]:
 def render_html(data: ReportData) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    folder = Path(str(resources.files("roster").joinpath("templates")))
+    folder = Path(str(resources.files("roster.outputs").joinpath("templates")))
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]))
     arrangement = data.arrangement_of()
     grid = data.weeks.pivot(index="secondee", columns="week", values="activity")
@@ -428,6 +424,7 @@ def write_calendars(data: ReportData, folder: Path) -> list[Path]:
                 f"For {r.inspection}: {r.reason}. Check in {r.check_in}, check out {r.check_out}.",
             )
             calendar.add_component(event)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in secondee)
-        written.append(write_atomic(folder / f"{safe}.ics", calendar.to_ical().decode("utf-8")))
+        path = folder / f"{safe_name(secondee)}.ics"
+        path.write_bytes(calendar.to_ical())
+        written.append(path)
     return written

@@ -59,11 +59,11 @@ def overview(facts: Facts) -> Overview:
         carers=sum(1 for s in scenario.secondees if s.carer is not None),
     )
     for w, monday in enumerate(scenario.mondays):
-        fixed = sum(1 for i in scenario.inspections if scenario.allowed_weeks(i) == [w])
+        fixed = sum(1 for i in scenario.inspections if facts.allowed_weeks(i.id) == [w])
         windowed = sum(
             1
             for i in scenario.inspections
-            if w in scenario.allowed_weeks(i) and len(scenario.allowed_weeks(i)) > 1
+            if w in facts.allowed_weeks(i.id) and len(facts.allowed_weeks(i.id)) > 1
         )
         result.weeks.append((monday.isoformat(), fixed, windowed, scenario.rules.cap(monday)))
     eligible_people: dict[str, set[str]] = {}
@@ -72,7 +72,7 @@ def overview(facts: Facts) -> Overview:
     for insp in scenario.inspections:
         people = sorted(eligible_people.get(insp.id, set()))
         mix = Counter(facts.trip(s, insp.body).arrangement for s in people)
-        weeks = scenario.allowed_weeks(insp)
+        weeks = facts.allowed_weeks(insp.id)
         label = scenario.mondays[weeks[0]].isoformat()
         if len(weeks) > 1:
             label += f" … {scenario.mondays[weeks[-1]].isoformat()}"

@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from roster.costing import rhythm_breaks, run_through
-from roster.facts import Reason
+from roster.costing import evaluate, rhythm_breaks, run_through
+from roster.facts import Facts, Reason
+from roster.labels import ARRANGEMENT_LABELS, STANDING_WORDS, counted, hours_minutes, ordinal
 
 if TYPE_CHECKING:
-    from roster.result import Roster
+    from roster.solving.result import Result
 
 # Outcomes for a secondee who is eligible by the facts, in the order they are tested.
 ON_TEAM = "on_team"
@@ -24,22 +25,10 @@ NIGHTS = "nights"
 RHYTHM = "rhythm"
 FREE = "free"
 
-_WORDS = {
-    ON_TEAM: ("is on the team", "are on the team"),
-    BUSY: ("is on another inspection that week", "are on other inspections that week"),
-    BACK_TO_BACK: ("would be on a {nth} consecutive week", "would be on a {nth} consecutive week"),
-    NIGHTS: (
-        "would go over their hotel-night limit as a carer",
-        "would go over their hotel-night limits as carers",
-    ),
-    RHYTHM: ("would break the hard rhythm", "would break the hard rhythm"),
-    FREE: ("could go but was not chosen", "could go but were not chosen"),
-}
-
 
 def phrase(key: str, count: int, nth: str, body: str) -> str:
     """The words after a count of secondees for one standing (a `Reason` value or a roster one)."""
-    text = _WORDS[key][0 if count == 1 else 1] if key in _WORDS else Reason(key).words(count)
+    text = counted(STANDING_WORDS, key, count) if key in STANDING_WORDS else Reason(key).words(count)
     return text.format(nth=nth, body=body)
 
 
@@ -63,7 +52,7 @@ class ShortfallAccount:
         for key, n in self.counts.items():
             if not n:
                 continue
-            text = phrase(key, n, _ordinal(max_back_to_back + 1), self.body_name)
+            text = phrase(key, n, ordinal(max_back_to_back + 1), self.body_name)
             if key == BUSY and self.competing:
                 text += " (" + ", ".join(f"{i}: {c}" for i, c in sorted(self.competing.items())) + ")"
             parts.append(f"{n} {text}")
@@ -79,23 +68,17 @@ class ShortfallAccount:
         return f"{head}: of the {self.seconded} {people} seconded that week, " + ", ".join(parts)
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 class Standing:
     """Where every secondee stands in a roster: weeks on, hotel nights, what they do each week."""
 
-    def __init__(self, roster: Roster) -> None:
-        self.roster = roster
-        self.facts = roster.facts
-        self.doing: dict[tuple[str, int], str] = {(s, u): i for s, i, u in roster.assignments}
+    def __init__(self, facts: Facts, result: Result) -> None:
+        self.facts = facts
+        self.doing: dict[tuple[str, int], str] = {(s, u): i for s, i, u in result.assignments}
         self.weeks_on: dict[str, set[int]] = defaultdict(set)
         self.nights: Counter[str] = Counter()
         self.body_of = {i.id: i.body for i in self.facts.scenario.inspections}
         self.people = {p.id: p for p in self.facts.scenario.secondees}
-        for s, i, u in roster.assignments:
+        for s, i, u in result.assignments:
             self.weeks_on[s].add(u)
             self.nights[s] += self.facts.trip(s, self.body_of[i]).nights
 
@@ -132,16 +115,16 @@ class Standing:
         if key == BUSY:
             return f"on {self.doing[(secondee, week)]} that week"
         body = self.facts.scenario.body(self.body_of[inspection_id]).label
-        text = phrase(key, 1, _ordinal(self.facts.scenario.rules.max_back_to_back + 1), body)
+        text = phrase(key, 1, ordinal(self.facts.scenario.rules.max_back_to_back + 1), body)
         return text.removeprefix("is ").removeprefix("has ")
 
 
-def account(roster: Roster, inspection_id: str) -> ShortfallAccount:
+def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccount:
     """Count, for the week the inspection runs, what stopped each seconded secondee."""
-    standing = Standing(roster)
-    scenario = roster.facts.scenario
+    standing = Standing(facts, result)
+    scenario = facts.scenario
     insp = scenario.inspection(inspection_id)
-    w = roster.weeks[inspection_id]
+    w = result.weeks[inspection_id]
     counts: Counter[str] = Counter()
     competing: Counter[str] = Counter()
     seconded = 0
@@ -161,8 +144,8 @@ def account(roster: Roster, inspection_id: str) -> ShortfallAccount:
         RHYTHM,
         FREE,
     ]
-    ev = roster.evaluation
-    has = sum(1 for _, i, _ in roster.assignments if i == inspection_id)
+    ev = evaluate(facts, result.assignments)
+    has = sum(1 for _, i, _ in result.assignments if i == inspection_id)
     return ShortfallAccount(
         inspection=inspection_id,
         body_name=scenario.body(insp.body).label,
@@ -177,9 +160,9 @@ def account(roster: Roster, inspection_id: str) -> ShortfallAccount:
     )
 
 
-def shortfall_reason(roster: Roster, inspection_id: str) -> str:
+def shortfall_reason(facts: Facts, result: Result, inspection_id: str) -> str:
     """The plain-words reason of a shortfall, for `summary.json` and the console."""
-    return account(roster, inspection_id).words(roster.facts.scenario.rules.max_back_to_back)
+    return account(facts, result, inspection_id).words(facts.scenario.rules.max_back_to_back)
 
 
 @dataclass
@@ -192,16 +175,14 @@ class Explanation:
     rows: list[list[str]]
 
 
-def explain_inspection(roster: Roster, inspection_id: str) -> Explanation:
+def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Explanation:
     """Who is on the team, and for every other secondee what is in the way, nearest first."""
-    from roster.result import hours_minutes
-
-    standing = Standing(roster)
-    scenario = roster.facts.scenario
+    standing = Standing(facts, result)
+    scenario = facts.scenario
     insp = scenario.inspection(inspection_id)
     body = scenario.body(insp.body)
-    w = roster.weeks.get(inspection_id)
-    allowed = scenario.allowed_weeks(insp)
+    w = result.weeks.get(inspection_id)
+    allowed = facts.allowed_weeks(insp.id)
     span = (
         ", ".join(str(scenario.monday(u)) for u in allowed)
         if len(allowed) <= 3
@@ -210,22 +191,22 @@ def explain_inspection(roster: Roster, inspection_id: str) -> Explanation:
     lines = [f"{insp.id}: {body.label} (HQ {body.hq_town or body.id}); may run in: {span}"]
     if w is None:
         return Explanation(f"Inspection {insp.id}", [*lines, "The roster places it in no week."], [], [])
-    team = [s for s, i, _ in roster.assignments if i == inspection_id]
+    team = [s for s, i, _ in result.assignments if i == inspection_id]
     lines.append(
         f"Runs in the week of {scenario.monday(w)}; team {len(team)} (wanted {insp.team_min}-{insp.team_max})."
     )
     rows = []
-    for person in sorted(scenario.secondees, key=lambda p: roster.facts.trip(p.id, insp.body).minutes):
-        trip = roster.facts.trip(person.id, insp.body)
+    for person in sorted(scenario.secondees, key=lambda p: facts.trip(p.id, insp.body).minutes):
+        trip = facts.trip(person.id, insp.body)
         rows.append(
             [
-                person.id,
+                person.label,
                 hours_minutes(trip.minutes) + (" (measured)" if trip.measured else ""),
-                trip.arrangement.value,
+                ARRANGEMENT_LABELS[trip.arrangement.value],
                 standing.words(person.id, inspection_id, w),
             ]
         )
-    local = [r for r in rows if r[2] == "commute"]
+    local = [r for r in rows if r[2] == ARRANGEMENT_LABELS["commute"]]
     if local and not any(r[3] == "on the team" for r in local):
         lines.append(
             f"Nobody local is on the team: {len(local)} secondee(s) could commute; the table says why each is not on it."
@@ -235,14 +216,13 @@ def explain_inspection(roster: Roster, inspection_id: str) -> Explanation:
     )
 
 
-def explain_secondee(roster: Roster, secondee_id: str) -> Explanation:
+def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanation:
     """A secondee's weeks: what they do, and for each inspection running that week what is in the way."""
-    standing = Standing(roster)
-    facts = roster.facts
+    standing = Standing(facts, result)
     scenario = facts.scenario
     person = scenario.secondee(secondee_id)
     lo, hi = facts.targets[secondee_id]
-    n = sum(1 for s, _, _ in roster.assignments if s == secondee_id)
+    n = sum(1 for s, _, _ in result.assignments if s == secondee_id)
     lines = [
         f"{person.id} ({person.label}): {person.rank}, {person.background}, from {scenario.body(person.service).label}.",
         f"{n} inspection(s); target {lo}-{hi} over {len(facts.seconded[secondee_id])} seconded week(s).",
@@ -253,7 +233,7 @@ def explain_secondee(roster: Roster, secondee_id: str) -> Explanation:
             + ", ".join(f"{k} {v}" for k, v in person.carer.model_dump(exclude_defaults=True).items())
         )
     running: dict[int, list[str]] = defaultdict(list)
-    for insp_id, u in roster.weeks.items():
+    for insp_id, u in result.weeks.items():
         running[u].append(insp_id)
     rows = []
     for w, monday in enumerate(scenario.mondays):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models import Scenario
+from roster.facts import Facts
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,11 @@ class Conflict:
         }
 
 
-def _requirements(scenario: Scenario) -> list[Requirement]:
+def _requirements(facts: Facts) -> list[Requirement]:
+    scenario = facts.scenario
     out = []
     for n, insp in enumerate(scenario.inspections):
-        weeks = tuple(scenario.monday(w).isoformat() for w in scenario.allowed_weeks(insp))
+        weeks = tuple(scenario.monday(w).isoformat() for w in facts.allowed_weeks(insp.id))
         if insp.week is not None:
             words = f"{insp.id} runs in its fixed week {insp.week}"
             where = scenario.where(f"inspections[{n}].week")
@@ -82,17 +84,16 @@ def _requirements(scenario: Scenario) -> list[Requirement]:
     return out
 
 
-def _feasible(
-    scenario: Scenario, active: set[int], requirements: list[Requirement]
-) -> tuple[bool, list[int]]:
+def _feasible(facts: Facts, active: set[int]) -> tuple[bool, list[int]]:
     """Solve the placement model with the requirements in `active` assumed; return the core."""
+    scenario = facts.scenario
     model = cp_model.CpModel()
     runs: dict[tuple[int, int], cp_model.IntVar] = {}
     per_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     literals: list[cp_model.IntVar] = []
     for n, insp in enumerate(scenario.inspections):
         choices = []
-        for w in scenario.allowed_weeks(insp):
+        for w in facts.allowed_weeks(insp.id):
             var = model.new_bool_var(f"runs[{n},{w}]")
             runs[(n, w)] = var
             per_week[w].append(var)
@@ -116,21 +117,21 @@ def _feasible(
     return False, [index[v] for v in solver.sufficient_assumptions_for_infeasibility()]
 
 
-def diagnose(scenario: Scenario) -> Conflict | None:
+def diagnose(facts: Facts) -> Conflict | None:
     """A minimal conflicting set of requirements, or None when the hard rules can all hold."""
-    requirements = _requirements(scenario)
+    requirements = _requirements(facts)
     everything = set(range(len(requirements)))
-    feasible, core = _feasible(scenario, everything, requirements)
+    feasible, core = _feasible(facts, everything)
     if feasible:
         return None
     members = set(core) or everything
     for k in sorted(members):
         trial = members - {k}
-        still_feasible, smaller = _feasible(scenario, trial, requirements)
+        still_feasible, smaller = _feasible(facts, trial)
         if not still_feasible:
             members = set(smaller) if smaller else trial
     chosen = [requirements[k] for k in sorted(members)]
-    return Conflict(chosen, _suggestions(scenario, chosen))
+    return Conflict(chosen, _suggestions(facts.scenario, chosen))
 
 
 def _suggestions(scenario: Scenario, chosen: list[Requirement]) -> list[str]:

@@ -1,0 +1,364 @@
+"""The output folder: the files it holds, writing them as one set, and reading them back.
+
+A folder is written whole: every file goes into a hidden folder beside the target
+(`.NAME.new-PID`), which is then swapped with the target in one atomic rename. A reader sees the
+old set or the new one, never a mix; a write killed at any moment leaves the old set in place and
+a hidden leftover that the next write into that folder removes. A lock beside the target
+(`.NAME.lock`) refuses a second writer while one is at work. Files are created with the usual
+permissions (the umask), so that colleagues can read them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models import Scenario
+from roster.analysis.check import REQUIRED as REQUIRED_COLUMNS
+from roster.solving.result import Result, Status
+
+ROSTER_FILE = "roster.csv"
+SUMMARY_FILE = "summary.json"
+DATA_FILES = ("roster.csv", "inspections.csv", "accommodation.csv", "weeks.csv", "summary.json")
+"""The files every solve writes (their names and columns are a contract: docs/outputs.md)."""
+EXTRA_FILES = ("people.csv", "bodies.csv")
+"""Homes, targets and HQs, so that reports need only the folder."""
+BASELINE_FILES = ("changes.csv",)
+"""Written when the scenario replans a published roster."""
+SOLVED_FILES = (*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES)
+"""What a solve writes; the reports are made from these alone."""
+REPORT_FILES = ("roster.xlsx", "report.html")
+CALENDAR_DIR = "calendars"
+TABLES = ("roster", "inspections", "accommodation", "weeks", "people", "bodies", "changes")
+"""The CSV tables `read_tables` reads, by name without `.csv`."""
+
+KNOWN = frozenset((*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES, *REPORT_FILES, CALENDAR_DIR))
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+Content = str | bytes
+
+
+class FolderError(ValueError):
+    """An output folder (or roster file) that cannot be written or read: bad input."""
+
+
+class FolderBusy(FolderError):
+    """Another solve is writing into the same folder."""
+
+
+# ----------------------------------------------------------------- writing
+
+
+def write_folder(
+    target: Path,
+    files: Mapping[str, Content],
+    inputs: Sequence[Path] = (),
+    extend: Callable[[Path], object] | None = None,
+) -> list[Path]:
+    """Make `files` (name to content; a name may be `calendars/x.ics`) the whole content of `target`.
+
+    `extend`, when given, is called with the staging folder once `files` are in it, to add files
+    made from them (the reports). `inputs` are the files the run read: none may lie inside the
+    folder, which the swap would replace. Returns the paths written, inside `target`.
+
+    Raises
+    ------
+    FolderError
+        When `target` is a file, cannot be created or written, holds files roster did not
+        write, or holds one of `inputs`.
+    FolderBusy
+        When another process is writing into `target`.
+    """
+    target = Path(target)
+    check_target(target, inputs)
+    with _locked(target), _signals_deferred():
+        _clean_leftovers(target)
+        staging = target.parent / f".{target.name}.new-{os.getpid()}"
+        try:
+            os.mkdir(staging)
+            for name, content in files.items():
+                _write_file(staging / name, content)
+            if extend is not None:
+                extend(staging)
+            _sync_dir(staging)
+            written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+            _swap(staging, target)
+        except OSError as exc:
+            raise FolderError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # the new set if the swap failed, else the old one
+    return [target / p for p in written]
+
+
+def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse, before any work, an output folder that `write_folder` would refuse."""
+    if target.exists() and not target.is_dir():
+        raise FolderError(f"{target} is a file, not a folder: give --out a folder (new or one roster wrote)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FolderError(f"{target}: its parent folder cannot be created ({exc.strerror or exc})") from None
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise FolderError(f"{target}: {target.parent} cannot be written (permission denied)")
+    here = target.resolve()
+    for path in inputs:
+        if path.exists() and (here == path.resolve() or here in path.resolve().parents):
+            raise FolderError(
+                f"{path} is inside the output folder {target}, which the solve replaces as a whole:"
+                " move the file, or give --out another folder"
+            )
+    if target.is_dir():
+        strangers = sorted(p.name for p in target.iterdir() if p.name not in KNOWN)
+        if strangers:
+            shown = ", ".join(strangers[:5]) + (
+                f" and {len(strangers) - 5} more" if len(strangers) > 5 else ""
+            )
+            raise FolderError(
+                f"{target} holds files roster did not write ({shown}); a solve replaces the whole"
+                " folder, so give --out a new folder or one that only holds roster's files"
+            )
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise FolderError(f"{target}: cannot take its lock {lock} ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusy(
+                f"{target} is being written by another roster command; wait for it to finish,"
+                " or give --out another folder"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM until the folder is swapped in: the run ends a moment later."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, _frame: Any) -> None:
+        caught.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Remove the hidden staging folders of writes that were killed."""
+    for leftover in target.parent.glob(f".{target.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_file(path: Path, content: Content) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put `staging` in place of `target` in one step; the old set ends up at `staging`."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        return
+    # No atomic exchange here: two renames, with a moment in which the folder is absent.
+    old = target.parent / f".{target.name}.new-{os.getpid()}-old"
+    os.rename(target, old)
+    os.rename(staging, target)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux `renameat2` with RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def safe_name(text: str, fallback: str = "roster") -> str:
+    """A file or folder name made from an id or a scenario's file name.
+
+    Letters, digits, `-`, `_` and `.` are kept, anything else becomes `-`; a name longer than
+    100 characters is cut and made unique with a hash of the whole.
+    """
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in text).strip("-.") or fallback
+    if len(name) > 100:
+        name = f"{name[:80]}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    return name
+
+
+# ----------------------------------------------------------------- reading
+
+
+def holds_roster(folder: Path) -> bool:
+    """Whether `folder` holds a solved roster (a summary with status optimal or feasible)."""
+    try:
+        summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(summary, dict) and summary.get("status") in ("optimal", "feasible")
+
+
+def read_summary(path: Path) -> dict[str, Any]:
+    """`summary.json`, which must be a JSON object."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FolderError(f"{path}: cannot be read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise FolderError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(summary, dict):
+        raise FolderError(f"{path}: expected a JSON object of summary keys, found a {type(summary).__name__}")
+    return summary
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file of the folder, every cell as text."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if size > MAX_CSV_BYTES:
+        raise FolderError(
+            f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
+        )
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise FolderError(f"{path}: empty (expected a header row, e.g. inspection,week,secondee)") from None
+    except pd.errors.ParserError as exc:
+        raise FolderError(f"{path}: not a readable CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError:
+        raise FolderError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+    except OSError as exc:
+        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_tables(path: Path) -> dict[str, Any]:
+    """Read an output folder (or a single roster.csv) into tables, and its summary if any."""
+    path = Path(path)
+    if not path.exists():
+        raise FolderError(f"{path}: no such file or folder (give an output folder or a roster.csv)")
+    roster = path if path.is_file() else path / ROSTER_FILE
+    if not roster.exists():
+        raise FolderError(f"{path}: holds no {ROSTER_FILE} (give an output folder or a roster.csv)")
+    tables: dict[str, Any] = {"roster": read_csv(roster)}
+    if path.is_dir():
+        for name in TABLES[1:]:
+            if (path / f"{name}.csv").exists():
+                tables[name] = read_csv(path / f"{name}.csv")
+        if (path / SUMMARY_FILE).exists():
+            tables["summary"] = read_summary(path / SUMMARY_FILE)
+    missing = [c for c in REQUIRED_COLUMNS if c not in tables["roster"].columns]
+    if missing:
+        raise FolderError(
+            f"{roster}: missing column(s) {', '.join(missing)}; a roster needs at least"
+            f" {', '.join(REQUIRED_COLUMNS)}"
+        )
+    return tables
+
+
+def read_result(scenario: Scenario, folder: Path) -> Result:
+    """The roster of a solved output folder (roster.csv, inspections.csv and summary.json) as a `Result`.
+
+    The folder must have been written for `scenario` (the caller compares `summary.json`'s hash).
+    """
+    tables = read_tables(folder)
+    summary = tables.get("summary", {})
+    try:
+        status = Status(summary.get("status", "feasible"))
+        weeks = {
+            str(row["inspection"]): scenario.week_index(dt.date.fromisoformat(row["week"]))
+            for _, row in tables.get("inspections", pd.DataFrame(columns=["inspection", "week"])).iterrows()
+            if row["week"]
+        }
+        assignments = tuple(
+            (str(s), str(i), scenario.week_index(dt.date.fromisoformat(w)))
+            for s, i, w in zip(
+                tables["roster"]["secondee"],
+                tables["roster"]["inspection"],
+                tables["roster"]["week"],
+                strict=True,
+            )
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FolderError(f"{folder}: cannot be read back as a roster ({exc})") from None
+    for _, i, w in assignments:
+        weeks.setdefault(i, w)
+    objective = summary.get("objective")
+    return Result(status, weeks, assignments, objective if isinstance(objective, int) else None)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def edited_files(folder: Path, summary: Mapping[str, Any]) -> list[str]:
+    """The files whose content differs from what `summary.json` recorded when they were written."""
+    recorded = summary.get("files")
+    if not isinstance(recorded, dict):
+        return []
+    out = []
+    for name, digest in recorded.items():
+        path = folder / str(name)
+        if not path.is_file() or file_sha256(path) != digest:
+            out.append(str(name))
+    return sorted(out)

@@ -1,0 +1,335 @@
+"""The tables and the summary derived from a result: what the output files hold (docs/outputs.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from models import Scenario
+from roster.analysis.explain import shortfall_reason
+from roster.costing import Evaluation, evaluate
+from roster.facts import Arrangement, Facts, Reason, commute_limit
+from roster.labels import stay_reason
+from roster.solving.result import Result
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """An inspection short of its minimum team or of its experienced members."""
+
+    inspection: str
+    body: str
+    week: str
+    places: int
+    experienced_missing: int
+    reason: str
+
+
+ROSTER_COLUMNS = ["inspection", "body", "week", "secondee", "travel_minutes", "arrangement"]
+ROSTER_EXTRA = ["hotel_nights", "trip_minutes", "cost", "measured"]
+INSPECTION_COLUMNS = [
+    "inspection",
+    "body",
+    "week",
+    "team_size",
+    "min",
+    "max",
+    "shortfall",
+    "experienced_missing",
+]
+INSPECTION_EXTRA = ["experienced_needed", "body_name"]
+STAY_COLUMNS = [
+    "inspection",
+    "body",
+    "week",
+    "secondee",
+    "hotel_near",
+    "check_in",
+    "check_out",
+    "nights",
+    "reason",
+]
+STAY_EXTRA = ["cost"]
+WEEK_COLUMNS = ["secondee", "week", "activity"]
+PEOPLE_COLUMNS = ["secondee", "name", "background", "rank", "service", "home_lat", "home_lon"]
+PEOPLE_EXTRA = ["target_min", "target_max", "carer"]
+BODY_COLUMNS = ["id", "name", "kind", "hq_town", "lat", "lon", "region"]
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """A table as the UTF-8 CSV text of the output files."""
+    return str(table.to_csv(index=False, lineterminator="\n"))
+
+
+class Tables:
+    """Everything a result's output files hold, computed once from the facts and the result.
+
+    Parameters
+    ----------
+    facts
+        The facts of the scenario solved.
+    result
+        The solve's result (or a roster read back from a folder).
+    overrides
+        The command-line changes the scenario was solved with, recorded in the summary.
+    """
+
+    def __init__(self, facts: Facts, result: Result, overrides: Sequence[str] = ()) -> None:
+        self.facts = facts
+        self.result = result
+        self.overrides = list(overrides)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.facts.scenario
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return evaluate(self.facts, self.result.assignments)
+
+    def _week(self, inspection_id: str) -> str:
+        w = self.result.weeks.get(inspection_id)
+        return self.scenario.monday(w).isoformat() if w is not None else ""
+
+    def _sorted(self) -> list[tuple[str, str, int]]:
+        return sorted(self.result.assignments, key=lambda t: (t[2], t[1], t[0]))
+
+    # ------------------------------------------------------------ tables
+
+    @cached_property
+    def roster(self) -> pd.DataFrame:
+        scenario = self.scenario
+        body_of = {i.id: i.body for i in scenario.inspections}
+        rows = []
+        for s, i, w in self._sorted():
+            trip = self.facts.trip(s, body_of[i])
+            rows.append(
+                {
+                    "inspection": i,
+                    "body": body_of[i],
+                    "week": scenario.monday(w).isoformat(),
+                    "secondee": s,
+                    "travel_minutes": trip.minutes,
+                    "arrangement": trip.arrangement.value,
+                    "hotel_nights": trip.nights,
+                    "trip_minutes": trip.trip_minutes,
+                    "cost": trip.pounds,
+                    "measured": trip.measured,
+                }
+            )
+        return pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_EXTRA)
+
+    @cached_property
+    def inspections(self) -> pd.DataFrame:
+        scenario = self.scenario
+        team: dict[str, int] = {}
+        for _, i, _ in self.result.assignments:
+            team[i] = team.get(i, 0) + 1
+        ev = self.evaluation
+        rows = [
+            {
+                "inspection": insp.id,
+                "body": insp.body,
+                "week": self._week(insp.id),
+                "team_size": team.get(insp.id, 0),
+                "min": insp.team_min,
+                "max": insp.team_max,
+                "shortfall": ev.shortfall[insp.id],
+                "experienced_missing": ev.experienced_missing[insp.id],
+                "experienced_needed": insp.needs.experienced,
+                "body_name": scenario.body(insp.body).label,
+            }
+            for insp in scenario.inspections
+        ]
+        table = pd.DataFrame(rows, columns=INSPECTION_COLUMNS + INSPECTION_EXTRA)
+        return table.sort_values(["week", "inspection"], kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def accommodation(self) -> pd.DataFrame:
+        scenario = self.scenario
+        rules = scenario.rules
+        body_of = {i.id: i.body for i in scenario.inspections}
+        people = {p.id: p for p in scenario.secondees}
+        last_day = rules.day_offsets[-1]
+        rows = []
+        for s, i, w in self._sorted():
+            trip = self.facts.trip(s, body_of[i])
+            if trip.arrangement is Arrangement.COMMUTE:
+                continue
+            monday = scenario.monday(w)
+            check_out = monday + dt.timedelta(days=last_day)
+            body = scenario.body(body_of[i])
+            rows.append(
+                {
+                    "inspection": i,
+                    "body": body.id,
+                    "week": monday.isoformat(),
+                    "secondee": s,
+                    "hotel_near": body.hq_town or body.label,
+                    "check_in": (check_out - dt.timedelta(days=trip.nights)).isoformat(),
+                    "check_out": check_out.isoformat(),
+                    "nights": trip.nights,
+                    "reason": stay_reason(
+                        trip.arrangement.value,
+                        trip.minutes,
+                        commute_limit(rules, people[s]),
+                        rules.night_before_minutes,
+                    ),
+                    "cost": trip.hotel_pounds,
+                }
+            )
+        return pd.DataFrame(rows, columns=STAY_COLUMNS + STAY_EXTRA)
+
+    @cached_property
+    def weeks(self) -> pd.DataFrame:
+        scenario = self.scenario
+        doing = {(s, w): i for s, i, w in self.result.assignments}
+        rows = []
+        for person in scenario.secondees:
+            for w, monday in enumerate(scenario.mondays):
+                rows.append(
+                    {
+                        "secondee": person.id,
+                        "week": monday.isoformat(),
+                        "activity": self.activity(person.id, w, doing),
+                    }
+                )
+        return pd.DataFrame(rows, columns=WEEK_COLUMNS)
+
+    def activity(self, secondee: str, week: int, doing: dict[tuple[str, int], str]) -> str:
+        """An inspection id, or `off`, `away`, `training`, `not_seconded` (weeks.csv)."""
+        reason = self.facts.week_reasons[(secondee, week)]
+        if reason is Reason.NOT_SECONDED:
+            return "not_seconded"
+        if (secondee, week) in doing:
+            return doing[(secondee, week)]
+        if reason is Reason.AWAY:
+            return "away"
+        if reason is Reason.NOT_TRAINED:
+            return "training"
+        return "off"
+
+    @cached_property
+    def people(self) -> pd.DataFrame:
+        """Secondees with homes and targets, so that reports need only the output folder."""
+        scenario = self.scenario
+        rows = []
+        for p in scenario.secondees:
+            home = scenario.home(p.id)
+            lo, hi = self.facts.targets[p.id]
+            rows.append(
+                {
+                    "secondee": p.id,
+                    "name": p.name,
+                    "background": p.background,
+                    "rank": p.rank,
+                    "service": p.service,
+                    "home_lat": home.lat,
+                    "home_lon": home.lon,
+                    "target_min": lo,
+                    "target_max": hi,
+                    "carer": p.carer is not None,
+                }
+            )
+        return pd.DataFrame(rows, columns=PEOPLE_COLUMNS + PEOPLE_EXTRA)
+
+    @cached_property
+    def bodies(self) -> pd.DataFrame:
+        """The bodies this scenario inspects or draws secondees from."""
+        scenario = self.scenario
+        used = {i.body for i in scenario.inspections} | {p.service for p in scenario.secondees}
+        rows = [b.model_dump() for b in scenario.all_bodies.values() if b.id in used]
+        return pd.DataFrame(rows, columns=BODY_COLUMNS).sort_values("id")
+
+    # ----------------------------------------------------------- summary
+
+    @cached_property
+    def shortfalls(self) -> list[Shortfall]:
+        if not self.result.has_roster:
+            return []
+        ev = self.evaluation
+        out = []
+        for insp in self.scenario.inspections:
+            places, missing = ev.shortfall[insp.id], ev.experienced_missing[insp.id]
+            if places or missing:
+                reason = shortfall_reason(self.facts, self.result, insp.id)
+                out.append(Shortfall(insp.id, insp.body, self._week(insp.id), places, missing, reason))
+        return out
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        scenario = self.scenario
+        result = self.result
+        ev = self.evaluation
+        seconded = [p.id for p in scenario.secondees if self.facts.seconded[p.id]]
+        counts = [ev.per_secondee[s] for s in seconded]
+        summary: dict[str, Any] = {
+            "status": result.status.value,
+            "objective": result.objective,
+            "best_bound": result.best_bound,
+            "gap": result.gap,
+            "solve_seconds": round(result.seconds, 3),
+            "cost_terms": ev.terms,
+            "hotel_nights": ev.hotel_nights,
+            "hotel_cost": ev.terms["hotel"],
+            "travel_hours": round(ev.travel_minutes / 60, 2),
+            "inspections": len(scenario.inspections),
+            "inspections_fully_staffed": sum(
+                1 for i in scenario.inspections if not ev.shortfall[i.id] and not ev.experienced_missing[i.id]
+            ),
+            "secondees_used": len({s for s, _, _ in result.assignments}),
+            "inspections_per_secondee": {
+                "min": min(counts) if counts else 0,
+                "mean": round(sum(counts) / len(counts), 3) if counts else 0,
+                "max": max(counts) if counts else 0,
+            },
+            "shortfalls": [asdict(s) for s in self.shortfalls],
+            "scenario": {"name": scenario.name, "sha256": scenario.sha256()},
+            "solver": dict(result.solver),
+            "use": [
+                {
+                    "secondee": p.id,
+                    "inspections": ev.per_secondee[p.id],
+                    "target": list(self.facts.targets[p.id]),
+                    "rhythm_breaks": ev.rhythm_breaks[p.id],
+                    "unmet_preferences": ev.unmet_preferences[p.id],
+                }
+                for p in scenario.secondees
+            ],
+            "model": dict(result.model),
+        }
+        if result.infeasibility is not None:
+            summary["infeasibility"] = dict(result.infeasibility)
+        summary["overrides"] = self.overrides
+        return summary
+
+    # -------------------------------------------------------------- files
+
+    def files(self) -> dict[str, str]:
+        """The text of every data file of the output folder, `summary.json` last.
+
+        `summary.json` records the SHA-256 of each other file (`files`), so that a reader can
+        tell a folder whose files were written together from one edited or mixed since.
+        """
+        texts = {
+            "roster.csv": csv_text(self.roster),
+            "inspections.csv": csv_text(self.inspections),
+            "accommodation.csv": csv_text(self.accommodation),
+            "weeks.csv": csv_text(self.weeks),
+            "people.csv": csv_text(self.people),
+            "bodies.csv": csv_text(self.bodies),
+        }
+        summary = {**self.summary, "files": {name: sha256_text(text) for name, text in texts.items()}}
+        texts["summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        return texts
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,92 @@
+"""What the terminal shows: the roster, the accommodation plan, the use of each secondee and the cost.
+
+The CLI (`cli.py`) parses arguments and calls these; they only print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from roster.labels import COST_TERM_LABELS, STATUS_LABELS
+from roster.outputs.tables import Tables
+from roster.solving import Progress
+
+
+def progress_printer(console: Console) -> Callable[[Progress], None]:
+    """A line per improvement of the roster or of the bound."""
+    last: list[float] = []
+
+    def report(step: Progress) -> None:
+        if last and (step.objective, step.bound) == (last[0], last[1]):
+            return
+        last[:] = [step.objective, step.bound]
+        console.print(
+            f"  {step.seconds:7.2f}s  objective £{step.objective:,.0f}  bound £{step.bound:,.0f}  gap {step.gap:.2%}",
+            highlight=False,
+        )
+
+    return report
+
+
+def pounds(value: float | None) -> str:
+    return "-" if value is None else f"£{value:,.0f}"
+
+
+def show_roster(console: Console, tables: Tables, wide: Console | None = None) -> None:
+    """Print the grid, the accommodation plan, the use of each secondee, costs and shortfalls."""
+    scenario = tables.scenario
+    grid = Table(
+        "secondee", *[m.strftime("%d %b") for m in scenario.mondays], title="Roster (inspection by week)"
+    )
+    short = {"off": "[dim]·[/]", "away": "[magenta]away[/]", "training": "[cyan]train[/]", "not_seconded": ""}
+    for secondee, rows in tables.weeks.groupby("secondee", sort=False):
+        grid.add_row(str(secondee), *[short.get(a, f"[bold]{a}[/]") for a in rows["activity"]])
+    (wide or console).print(grid)
+    plan = Table(
+        "secondee",
+        "inspection",
+        "hotel near",
+        "check in",
+        "check out",
+        "nights",
+        "why",
+        title="Accommodation plan",
+    )
+    for row in tables.accommodation.itertuples():
+        plan.add_row(
+            str(row.secondee),
+            str(row.inspection),
+            str(row.hotel_near),
+            str(row.check_in),
+            str(row.check_out),
+            str(row.nights),
+            str(row.reason),
+        )
+    console.print(plan)
+    summary = tables.summary
+    use = Table("secondee", "inspections", "target", "", title="Use of each secondee")
+    for item in summary["use"]:
+        lo, hi = item["target"]
+        n = item["inspections"]
+        flag = "[yellow]under-used[/]" if n < lo else "[red]over-used[/]" if n > hi else ""
+        use.add_row(item["secondee"], str(n), f"{lo}-{hi}", flag)
+    console.print(use)
+    costs = Table("term", "pounds", title="Cost")
+    for term, value in summary["cost_terms"].items():
+        costs.add_row(COST_TERM_LABELS[term], pounds(value))
+    costs.add_row("[bold]objective[/]", f"[bold]{pounds(summary['objective'])}[/]")
+    console.print(costs)
+    gap = summary["gap"]
+    console.print(
+        f"Status {STATUS_LABELS[summary['status']]}; best bound {pounds(summary['best_bound'])};"
+        f" gap {'-' if gap is None else f'{gap:.2%}'};"
+        f" {summary['hotel_nights']} hotel nights ({pounds(summary['hotel_cost'])}); {summary['travel_hours']} travel hours;"
+        f" {summary['inspections_fully_staffed']}/{summary['inspections']} inspections fully staffed.",
+        highlight=False,
+    )
+    for item in tables.shortfalls:
+        console.print(f"[red]shortfall:[/] {escape(item.reason)}", highlight=False)

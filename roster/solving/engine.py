@@ -1,0 +1,323 @@
+"""Solve a scenario with CP-SAT in four named steps: build, search, decide, read back.
+
+- `build`: the facts and the model of every rule (`constraints`), hinted from a previous roster
+  when one is given (a warm start). A cold solve gives CP-SAT no hint: the LP-guided search of
+  `max_lp` reaches a near-optimal roster sooner on its own (measured in bench/run.py).
+- `search`: CP-SAT in a thread of its own, so that Ctrl-C or SIGTERM stop it cleanly and the best
+  roster found so far is kept.
+- `decide`: the one place a solve's status is decided, and, when the search stopped before a
+  proof, the cheapest checked roster in hand: the solver's, the previous one or the greedy one.
+- `read_back`: the small `Result` value.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+import constraints
+from constraints.model import RosterModel
+from models import Scenario
+from roster.costing import evaluate
+from roster.facts import Facts
+from roster.solving.config import Progress, SolveConfig
+from roster.solving.greedy import construct
+from roster.solving.infeasible import diagnose
+from roster.solving.result import Result, Status, Triple
+
+GREEDY_WHEN_ABOVE = 1.1  # try the greedy roster when the roster in hand is over 10% above the bound
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A roster that passes every hard rule, with its cost and where it came from."""
+
+    source: str  # "solver", "previous roster" or "greedy construction"
+    weeks: dict[str, int]
+    assignments: list[Triple]
+    cost: int
+
+
+@dataclass
+class Built:
+    """The model of one scenario, ready to search."""
+
+    facts: Facts
+    m: RosterModel
+    seconds: float
+    start: str  # "cold", "previous roster" or "previous roster, partly"
+    previous: Candidate | None  # the warm start, when it passes every hard rule
+
+
+@dataclass
+class Search:
+    """What the CP-SAT search ended with."""
+
+    cp_status: int
+    found: Candidate | None
+    bound: float | None
+    proven: bool
+    seconds: float
+    began: float  # time.perf_counter() when the search began
+    first_seconds: float | None  # from the start of the search to its first roster
+
+
+def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Result:
+    """Solve a scenario (see docs/cost.md for what is minimised) and return its `Result`."""
+    config = config or SolveConfig()
+    started = time.perf_counter()
+    facts = problem if isinstance(problem, Facts) else Facts(problem)
+    built = build(facts, config)
+    searched = search(built, config)
+    status, roster = decide(built, searched)
+    return read_back(built, searched, status, roster, config, started)
+
+
+# ------------------------------------------------------------------- build
+
+
+def build(facts: Facts, config: SolveConfig) -> Built:
+    """The model of every rule, hinted from `config.previous` when given."""
+    started = time.perf_counter()
+    m = constraints.build(facts)
+    start, previous = "cold", None
+    if config.previous is not None:
+        weeks, assignments = carry_over(config.previous, facts)
+        values = complete(m, weeks, assignments)
+        hint(m, weeks, assignments, values)
+        if values is None:
+            start = "previous roster, partly"
+        else:
+            start = "previous roster"
+            previous = Candidate(
+                "previous roster", weeks, assignments, evaluate(facts, assignments).objective
+            )
+    return Built(facts, m, time.perf_counter() - started, start, previous)
+
+
+def carry_over(previous: Result, facts: Facts) -> tuple[dict[str, int], list[Triple]]:
+    """The previous roster, less what the changed scenario no longer allows."""
+    allowed = set(facts.eligible)
+    weeks = {
+        i.id: previous.weeks[i.id]
+        for i in facts.scenario.inspections
+        if i.id in previous.weeks and previous.weeks[i.id] in facts.allowed_weeks(i.id)
+    }
+    return weeks, [t for t in previous.assignments if t in allowed and weeks.get(t[1]) == t[2]]
+
+
+def complete(m: RosterModel, weeks: dict[str, int], assignments: list[Triple]) -> list[int] | None:
+    """The value of every model variable for a roster, or None when it breaks a hard rule.
+
+    The roster fixes `runs` and `x`; the auxiliary variables (breaks, shortfalls, use) follow, found
+    by solving a copy of the model with those fixed.
+    """
+    copy = m.model.clone()
+    copy.clear_hints()  # type: ignore[no-untyped-call]
+    chosen = set(assignments)
+    for (i, w), var in m.runs.items():
+        copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks.get(i) == w))
+    for triple, var in m.x.items():
+        copy.add(copy.get_int_var_from_proto_index(var.index) == int(triple in chosen))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 5.0
+    if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
+
+
+def hint(m: RosterModel, weeks: dict[str, int], assignments: list[Triple], values: list[int] | None) -> None:
+    """Hint every variable (`values`, from `complete`), or else the roster's weeks and assignments."""
+    m.model.clear_hints()  # type: ignore[no-untyped-call]
+    if values is not None:
+        for index, value in enumerate(values):
+            m.model.add_hint(m.model.get_int_var_from_proto_index(index), value)
+        return
+    chosen = set(assignments)
+    for (i, w), var in m.runs.items():
+        m.model.add_hint(var, int(weeks.get(i) == w))
+    for triple, var in m.x.items():
+        m.model.add_hint(var, int(triple in chosen))
+
+
+# ------------------------------------------------------------------ search
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Records each improving solution (and reports it)."""
+
+    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.report = report
+        self.history: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        step = Progress(self.wall_time, self.objective_value, self.best_objective_bound)
+        self.history.append(step)
+        if self.report:
+            self.report(step)
+
+
+def search(built: Built, config: SolveConfig) -> Search:
+    """Run CP-SAT on the model; a stop (Ctrl-C, SIGTERM, the time or gap limit) keeps its best roster."""
+    solver = cp_model.CpSolver()
+    solver.parameters.copy_from(config.parameters())
+    watcher = _Watcher(config.on_progress)
+    searching = time.perf_counter()
+    if config.on_progress is not None:
+        report = config.on_progress
+
+        def on_bound(bound: float) -> None:
+            if watcher.history:
+                report(Progress(time.perf_counter() - searching, watcher.history[-1].objective, bound))
+
+        solver.best_bound_callback = on_bound
+    cp_status = _solve_stoppable(solver, built.m.model, watcher)
+    found = None
+    bound = None
+    proven = False
+    if watcher.history or cp_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found, proven = _solver_roster(built, solver, cp_status)
+        bound = solver.best_objective_bound
+    seconds = solver.deterministic_time if config.deterministic else solver.wall_time
+    first = watcher.history[0].seconds if watcher.history else None
+    return Search(cp_status, found, bound, proven, seconds, searching, first)
+
+
+def _solve_stoppable(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Watcher) -> int:
+    """Search in a thread; a KeyboardInterrupt in this one (Ctrl-C, or SIGTERM as the CLI maps
+    it) stops the search, which then returns its best roster as usual.
+
+    The wait is on an event, never `Thread.join`: an interrupted join can leave the thread
+    reported as finished while it still runs (CPython issue 90882).
+    """
+    outcome: list[Any] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(solver.solve(model, callback))
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="cp-sat search", daemon=True).start()
+    while not finished.is_set():
+        try:
+            finished.wait(0.1)
+        except KeyboardInterrupt:
+            solver.stop_search()  # a second interrupt lands here again: the search is already stopping
+    if failure:
+        raise failure[0]
+    return int(outcome[0])
+
+
+def _solver_roster(built: Built, solver: cp_model.CpSolver, cp_status: int) -> tuple[Candidate, bool]:
+    """The solver's best roster, and whether its bound proves it optimal."""
+    m = built.m
+    reported = round(solver.objective_value)
+    weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
+    assignments = [t for t, var in m.x.items() if solver.value(var)]
+    cost = evaluate(built.facts, assignments).objective
+    proven = cp_status == cp_model.OPTIMAL and math.ceil(solver.best_objective_bound - 1e-6) >= reported
+    # A roster the search stopped at may carry slack in its priced auxiliaries (a rhythm break
+    # flagged that need not be): the solver's value can only be higher than the cost the rules
+    # define, and equal to it once proven optimal.
+    if cost > reported or (proven and cost != reported):
+        raise RuntimeError(
+            f"internal error: the solver's objective {reported} and the cost recomputed from"
+            f" the roster {cost} disagree"
+        )
+    return Candidate("solver", weeks, assignments, cost), proven
+
+
+# ------------------------------------------------------------------ decide
+
+
+def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
+    """The status of the solve, and the roster it returns (None without one).
+
+    Proven optimal: the solver's roster. Stopped before a proof (Ctrl-C, SIGTERM, the time or gap
+    limit): the cheapest in hand of the solver's roster, the previous roster and the greedy
+    construction, each passing every hard rule. The greedy roster is typically 15-30% above the
+    optimum, so it is only built while the roster in hand is more than 10% above the bound.
+    """
+    if searched.cp_status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: CP-SAT rejected the model: {built.m.model.validate()}")
+    if searched.cp_status == cp_model.INFEASIBLE:
+        return Status.INFEASIBLE, None
+    if searched.found is not None and searched.proven:
+        return Status.OPTIMAL, searched.found
+    candidates = [c for c in (searched.found, built.previous) if c is not None]
+    best = min((c.cost for c in candidates), default=None)
+    if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
+        weeks, assignments = construct(built.facts)
+        if complete(built.m, weeks, assignments) is not None:
+            cost = evaluate(built.facts, assignments).objective
+            candidates.append(Candidate("greedy construction", weeks, assignments, cost))
+    if not candidates:
+        return Status.UNKNOWN, None
+    return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
+
+
+# --------------------------------------------------------------- read back
+
+
+def read_back(
+    built: Built,
+    searched: Search,
+    status: Status,
+    roster: Candidate | None,
+    config: SolveConfig,
+    started: float,
+) -> Result:
+    """The `Result` of the solve (`started`: time.perf_counter() when the solve began)."""
+    m = built.m
+    model: dict[str, Any] = {}
+    if not config.deterministic:  # wall-clock timings vary run to run: left out of deterministic outputs
+        first = None
+        if searched.first_seconds is not None:
+            first = searched.began - started + searched.first_seconds
+        elif built.previous is not None:
+            first = built.seconds  # the previous roster, complete, was in hand once built
+        model["build_seconds"] = round(built.seconds, 3)
+        model["first_feasible_seconds"] = round(first, 3) if first is not None else None
+    model.update(
+        {
+            "variables": len(m.model.proto.variables),
+            "constraints": len(m.model.proto.constraints),
+            "assignment_variables": len(m.x),
+            "start": built.start,
+        }
+    )
+    solver = {**config.describe(), "timing": "deterministic" if config.deterministic else "wall-clock"}
+    if roster is None:
+        conflict = diagnose(built.facts) if status is Status.INFEASIBLE else None
+        return Result(
+            status,
+            seconds=searched.seconds,
+            solver=solver,
+            model=model,
+            infeasibility=conflict.as_dict() if conflict else None,
+        )
+    if roster.source != "solver":
+        model["fallback"] = roster.source
+    return Result(
+        status,
+        weeks=roster.weeks,
+        assignments=tuple(roster.assignments),
+        objective=roster.cost,
+        best_bound=searched.bound,
+        seconds=searched.seconds,
+        solver=solver,
+        model=model,
+    )

@@ -1,0 +1,1 @@
+"""Workflows over several solves: comparing scenarios side by side and the CI regression."""
