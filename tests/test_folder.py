@@ -239,3 +239,25 @@ def test_the_calendar_file_of_a_very_long_id_fits_a_file_name(tmp_path: Path) ->
     assert code in (0, 1), output
     (calendar,) = (tmp_path / "out" / "calendars").iterdir()
     assert len(calendar.name) <= 104
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("inspection,week,secondee\npeel-kent,2026-09-14,ab,extra\n", ":2: 4 cells, but the header has 3"),
+        ("inspection,week,secondee\npeel-kent,2026-09-14,ab\npeel-kent,2026-09-14\n", ":3: 2 cells"),
+    ],
+)
+def test_a_ragged_roster_is_bad_input_with_its_line(text: str, words: str, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text)
+    with pytest.raises(FolderError, match=words):
+        read_tables(roster)
+    result = CliRunner().invoke(app, ["check", str(SCENARIOS / "small.yaml"), str(roster)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_roster_saved_by_excel_as_csv_utf8_is_read(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("\ufeffinspection,week,secondee\r\npeel-kent,2026-09-14,ab\r\n".encode())
+    assert list(read_tables(roster)["roster"].columns) == ["inspection", "week", "secondee"]
