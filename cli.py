@@ -22,6 +22,8 @@ from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
 from roster.labels import COST_TERM_LABELS
 from roster.loading import ScenarioError, load_scenario
+from roster.loading.sheets import is_scenario_folder
+from roster.loading.workbook import import_workbook
 from roster.outputs.folder import (
     SOLVED_FILES,
     FolderError,
@@ -37,6 +39,12 @@ from roster.outputs.folder import (
 from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
 from roster.outputs.report import report as make_report
+from roster.outputs.scenario_files import (
+    check_writable,
+    scenario_yaml,
+    workbook_bytes,
+    write_file,
+)
 from roster.outputs.tables import Tables
 from roster.outputs.terminal import progress_printer, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
@@ -70,15 +78,22 @@ def _load(
     try:
         return load_scenario(path, settings, drop_secondees, drop_inspections)
     except ScenarioError as exc:
-        errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
-        for problem in exc.problems:
-            errors.print(f"  {problem}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise _unusable(path, exc) from None
+
+
+def _unusable(path: Path, exc: ScenarioError) -> typer.Exit:
+    """Print every problem of a scenario file, and give the exit for bad input."""
+    errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
+    for problem in exc.problems:
+        errors.print(f"  {problem}", highlight=False, markup=False)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
 def validate(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario files: YAML, workbooks (.xlsx) or folders of CSV files.")
+    ],
 ) -> None:
     """Check scenario files and show who can go where."""
     for path in scenarios:
@@ -416,10 +431,10 @@ def _comparable(item: Path) -> None:
     """A scenario file that loads, or a solved output folder; else bad input (before any solve)."""
     if not item.exists():
         raise fail(f"{item}: no such file or folder")
-    if item.is_dir() and not (item / "summary.json").exists():
-        raise fail(f"{item} is not a solved output folder (no summary.json)")
-    if item.is_file():
+    if is_scenario_folder(item) or item.is_file():
         _load(item)
+    elif not (item / "summary.json").exists():
+        raise fail(f"{item} is not a solved output folder (no summary.json) nor a scenario")
 
 
 @app.command()
@@ -498,6 +513,78 @@ def regress(
         for problem in item.problems:
             console.print(f"[red]{escape(item.scenario)}[/]: {escape(problem)}", highlight=False)
     raise typer.Exit(EXIT_OK if all(i.passed for i in results) else EXIT_UNMET)
+
+
+# ------------------------------------------------------------ spreadsheets
+
+WORKBOOK = (".xlsx",)
+
+
+@app.command()
+def template(
+    file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write a blank scenario workbook to fill in: programme, inspections, secondees, travel, bodies."""
+    try:
+        check_writable(file, force, suffixes=WORKBOOK)
+        write_file(file, workbook_bytes(None))
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote {file}: fill it in, then check it with `roster validate {file}` and solve it with"
+        f" `roster solve {file}`",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command()
+def export(
+    scenario: Annotated[
+        Path, typer.Argument(help="A scenario: YAML (a variant too), workbook or CSV folder.")
+    ],
+    file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write a scenario as a workbook (a variant with everything it extends), to edit and import back."""
+    loaded = _load(scenario)
+    try:
+        check_writable(file, force, loaded.source_files, WORKBOOK)
+        write_file(file, workbook_bytes(loaded))
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote {file}: {len(loaded.inspections)} inspections, {len(loaded.secondees)} secondees,"
+        f" {len(loaded.travel)} measured journeys, {len(loaded.bodies)} extra bodies",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("import")
+def import_(
+    workbook: Annotated[Path, typer.Argument(help="A scenario workbook (.xlsx), or a folder of CSV files.")],
+    out: Annotated[
+        Path | None, typer.Option(help="The YAML file to write (default: the workbook's name, .yaml).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace the YAML file if it exists.")] = False,
+) -> None:
+    """Write a workbook (or a folder of CSV files) as a scenario YAML file, after checking all of it."""
+    target = out or workbook.with_name(f"{workbook.stem if workbook.suffix else workbook.name}.yaml")
+    try:
+        check_writable(target, force, [workbook], (".yaml", ".yml"))
+        data, loaded = import_workbook(workbook)
+        write_file(target, scenario_yaml(data, workbook.name))
+    except ScenarioError as exc:
+        raise _unusable(workbook, exc) from None
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote {target}: {len(loaded.inspections)} inspections, {len(loaded.secondees)} secondees"
+        f" ({escape(loaded.name)})",
+        highlight=False,
+    )
 
 
 if __name__ == "__main__":

@@ -76,6 +76,11 @@ def journey_minutes(scenario: Scenario, secondee: Secondee, body: Body) -> int:
     return journey(scenario.home(secondee.id), body.location, scenario.rules.travel_estimate, measured)
 
 
+def estimate_minutes(scenario: Scenario, secondee: Secondee, body: Body) -> int:
+    """The estimated one-way journey, whether or not a measured time is given."""
+    return journey(scenario.home(secondee.id), body.location, scenario.rules.travel_estimate)
+
+
 # ----------------------------------------------------------- arrangements
 
 

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
 from models.base import did_you_mean
+from roster.loading.sheets import is_workbook
 from roster.loading.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
@@ -29,9 +30,13 @@ class Problem:
     line: int | None
     key: str
     message: str
+    cell: str = ""
+    """In a workbook: the cell (`Secondees!F12`, or `F12` in a CSV file), or the row."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line and not self.file.startswith("<") else self.file
+        if self.cell:
+            where = f"{self.file}, {self.cell}"
         key = f" `{self.key}`" if self.key else ""
         return f"{where}:{key} {self.message}"
 
@@ -74,19 +79,26 @@ def plain(node: Any) -> Any:
     return node
 
 
-def describe(errors: list[dict[str, Any]], tree: Any, origins: Origins) -> list[Problem]:
-    """Turn pydantic errors into problems a planner can act on."""
+def error_messages(errors: list[dict[str, Any]]) -> list[tuple[Loc, str, dict[str, Any]]]:
+    """Pydantic errors as (key path, plain message, error), one per error the planner meant."""
     by_loc: dict[Loc, list[dict[str, Any]]] = {}
     for error in errors:
         by_loc.setdefault(_clean_loc(error["loc"]), []).append(error)
-    problems = []
+    out = []
     for loc, group in by_loc.items():
         # A union (e.g. `secondees: 4` or `{min, max}`) reports a type mismatch for each branch it
         # did not take; keep the error of the branch the planner meant.
         meant = [e for e in group if not _is_type_mismatch(e)] or group[:1]
+        out += [(loc, _message(error, loc), error) for error in meant]
+    return out
+
+
+def describe(errors: list[dict[str, Any]], tree: Any, origins: Origins) -> list[Problem]:
+    """Turn pydantic errors into problems a planner can act on."""
+    problems = []
+    for loc, message, _ in error_messages(errors):
         file, line = origins.locate(tree, loc)
-        for error in meant:
-            problems.append(Problem(file, line, _key_path(loc), _message(error, loc)))
+        problems.append(Problem(file, line, key_path(loc), message))
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -101,7 +113,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(p for p in loc if not (isinstance(p, str) and (p in branch_names or "[" in p)))
 
 
-def _key_path(loc: Loc) -> str:
+def key_path(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -277,12 +289,18 @@ def load_scenario(
 ) -> Scenario:
     """Read and validate a scenario file (merging the bases it extends, then any overrides).
 
+    A workbook (`.xlsx`) or a folder of CSV files is read by `roster.loading.workbook`.
+
     Raises
     ------
     ScenarioError
         With one problem per error found, each naming the file, line and key.
     """
     path = Path(path)
+    if is_workbook(path):
+        from roster.loading.workbook import load_workbook  # it builds on this module
+
+        return load_workbook(path, settings, drop_secondees, drop_inspections)
     origins = Origins(str(path))
     tree = resolve(path, origins)
     if settings or drop_secondees or drop_inspections:
@@ -314,7 +332,7 @@ def key_lines(tree: Any, origins: Origins) -> dict[str, str]:
         for key in children:
             loc = (*prefix, key if isinstance(key, int) else str(key))
             file, line = origins.locate(tree, loc)
-            lines[_key_path(loc)] = file if file.startswith("<") or line is None else f"{file}:{line}"
+            lines[key_path(loc)] = file if file.startswith("<") or line is None else f"{file}:{line}"
             walk(node[key], loc)
 
     walk(tree, ())

@@ -10,6 +10,7 @@ from typing import Any
 from roster.facts import Facts
 from roster.labels import COST_TERMS
 from roster.loading import load_scenario
+from roster.loading.sheets import is_scenario_folder
 from roster.outputs.folder import read_tables
 from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
@@ -40,8 +41,8 @@ class Outcome:
 
 
 def outcome(path: Path, config: SolveConfig | None = None) -> Outcome:
-    """Read a solved output folder, or solve a scenario file (deterministically by default)."""
-    if path.is_dir():
+    """Read a solved output folder, or solve a scenario file or workbook (deterministically by default)."""
+    if path.is_dir() and not is_scenario_folder(path):
         tables = read_tables(path)
         summary, roster, stays = tables["summary"], tables["roster"], tables["accommodation"]
     else:
