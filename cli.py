@@ -16,7 +16,7 @@ from rich.table import Table
 
 from models import Scenario, bundled_bodies
 from models.base import did_you_mean
-from roster.analysis.check import check_report
+from roster.analysis.check import Violation, check_report
 from roster.analysis.explain import explain_inspection, explain_secondee
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
@@ -50,6 +50,8 @@ from roster.outputs.terminal import progress_printer, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
+from roster.workflows.rebuild import RosterInputError
+from roster.workflows.rebuild import rebuild as rebuild_roster
 from roster.workflows.regress import regress as run_regression
 
 app = typer.Typer(
@@ -585,6 +587,64 @@ def import_(
         f" ({escape(loaded.name)})",
         highlight=False,
     )
+
+
+def _roster_file(roster: Path) -> Path:
+    return roster / "roster.csv" if roster.is_dir() else roster
+
+
+@app.command()
+def rebuild(
+    scenario: Annotated[Path, typer.Argument(help="The scenario the roster was made for.")],
+    roster: Annotated[
+        Path, typer.Argument(help="A roster.csv edited by hand (inspection, week, secondee), or its folder.")
+    ],
+    out: Annotated[Path, typer.Option(help="The folder to write every output file into.")],
+    report_: Annotated[
+        bool, typer.Option("--report", help="Also write roster.xlsx, report.html and calendars/.")
+    ] = False,
+) -> None:
+    """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
+    loaded = _load(scenario)
+    inputs = [Path(f) for f in loaded.source_files] + [_roster_file(roster)]
+    try:
+        tables = read_tables(roster)
+        check_target(out, inputs)
+        rebuilt = rebuild_roster(loaded, tables["roster"], str(_roster_file(roster)))
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    except RosterInputError as exc:
+        _print_violations(exc.violations)
+        raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None
+    try:
+        written = write_folder(
+            out,
+            rebuilt.tables.files(),
+            inputs,
+            extend=(lambda staging: make_report(staging)) if report_ else None,
+        )
+    except (FolderError, ReportError) as exc:
+        raise fail(str(exc)) from None
+    wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
+    show_roster(console, rebuilt.tables, wide)
+    _print_violations(rebuilt.violations)
+    if rebuilt.stale:
+        cells = ", ".join(f"{column} on {n} row(s)" for column, n in rebuilt.stale.items())
+        console.print(f"Recomputed from the rules, where the roster given differed: {cells}", highlight=False)
+    names = list(dict.fromkeys(p.name if p.parent == out else f"{p.parent.name}/" for p in written))
+    console.print(f"Wrote {', '.join(names)} to {escape(str(out))}/", highlight=False)
+    if rebuilt.violations:
+        console.print(
+            f"[red]{len(rebuilt.violations)} rule(s) broken[/] by {escape(str(roster))}: the files are"
+            " written, and summary.json lists what is broken",
+            highlight=False,
+        )
+    raise typer.Exit(EXIT_UNMET if rebuilt.violations or rebuilt.tables.shortfalls else EXIT_OK)
+
+
+def _print_violations(violations: list[Violation]) -> None:
+    for v in violations:
+        console.print(f"[red]{escape(v.rule)}[/]: {escape(v.message)}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -162,6 +162,12 @@ def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccoun
 
 def shortfall_reason(facts: Facts, result: Result, inspection_id: str) -> str:
     """The plain-words reason of a shortfall, for `summary.json` and the console."""
+    if inspection_id not in result.weeks:
+        insp = facts.scenario.inspection(inspection_id)
+        return (
+            f"{inspection_id} ({facts.scenario.body(insp.body).label}) has no week: the roster puts"
+            f" nobody on it and it has no fixed week, so all {insp.team_min} place(s) are unfilled"
+        )
     return account(facts, result, inspection_id).words(facts.scenario.rules.max_back_to_back)
 
 

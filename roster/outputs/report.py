@@ -246,10 +246,21 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
             ["fully staffed", s["inspections_fully_staffed"]],
             ["secondees used", s["secondees_used"]],
             ["shortfalls", len(s["shortfalls"])],
+            *_provenance_rows(s),
         ],
     )
     book.save(path)
     return path
+
+
+def _provenance_rows(summary: dict[str, Any]) -> list[list[Any]]:
+    """Where a roster that was not solved came from, and the rules it breaks (a rebuilt folder)."""
+    if "source" not in summary:
+        return []
+    broken = summary.get("violations", [])
+    return [["source", summary["source"]], ["rules broken", len(broken)]] + [
+        [f"  {v['rule']}", v["message"]] for v in broken
+    ]
 
 
 def per_secondee(data: ReportData) -> list[list[Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
@@ -79,12 +79,22 @@ class Tables:
         The solve's result (or a roster read back from a folder).
     overrides
         The command-line changes the scenario was solved with, recorded in the summary.
+    provenance
+        Keys added to the summary to say where a roster that was not solved came from
+        (`source`, `violations` of a roster rebuilt from an edited one).
     """
 
-    def __init__(self, facts: Facts, result: Result, overrides: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        result: Result,
+        overrides: Sequence[str] = (),
+        provenance: Mapping[str, Any] | None = None,
+    ) -> None:
         self.facts = facts
         self.result = result
         self.overrides = list(overrides)
+        self.provenance = dict(provenance or {})
 
     @property
     def scenario(self) -> Scenario:
@@ -308,6 +318,7 @@ class Tables:
         if result.infeasibility is not None:
             summary["infeasibility"] = dict(result.infeasibility)
         summary["overrides"] = self.overrides
+        summary.update(self.provenance)
         return summary
 
     # -------------------------------------------------------------- files

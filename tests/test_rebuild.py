@@ -1,0 +1,201 @@
+"""`roster rebuild`: every output file from a roster edited by hand, agreeing with the checker."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cli import app
+from models import Scenario
+from roster.analysis.check import REQUIRED, check_report
+from roster.loading import load_scenario
+from roster.outputs.folder import SOLVED_FILES, read_tables, write_folder
+from roster.workflows.rebuild import RosterInputError, rebuild
+from tests.conftest import SCENARIOS, solve_checked
+
+SMALL = SCENARIOS / "small.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, table: list[dict[str, str]], columns: list[str] | None = None) -> Path:
+    columns = columns or list(table[0])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(table)
+    return path
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("solved") / "small"
+    solve_checked(load_scenario(SMALL), out)
+    return out
+
+
+def test_an_edited_folder_is_refused_by_report_and_rebuild_is_the_remedy(
+    solved: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "published"
+    write_folder(
+        folder, {name: (solved / name).read_bytes() for name in SOLVED_FILES if (solved / name).exists()}
+    )
+    table = rows(folder / "roster.csv")
+    team = {r["secondee"] for r in table if r["inspection"] == "peel-surrey"}
+    moved = next(r for r in table if r["inspection"] == "peel-surrey")
+    moved["secondee"] = next(s for s in ("rs", "cd", "gh", "ab") if s not in team)  # stale columns left
+    edited = write_rows(tmp_path / "edited.csv", table)
+    (folder / "roster.csv").write_bytes(edited.read_bytes())  # edited in place, as a lead would
+    code, output = run("report", str(folder))
+    assert code == 2 and "roster rebuild" in output
+
+    out = tmp_path / "rebuilt"
+    code, output = run("rebuild", str(SMALL), str(folder / "roster.csv"), "--out", str(out))
+    expected = check_report(load_scenario(SMALL), {"roster": pd.DataFrame(table)[list(REQUIRED)]})
+    assert code == (0 if expected.valid and "shortfall" not in output else 1), output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["source"] == f"rebuilt from {folder / 'roster.csv'}"
+    assert summary["violations"] == [v.as_dict() for v in expected.violations]
+    assert summary["status"] == "feasible" and summary["objective"] == expected.objective
+    assert "Recomputed from the rules" in output  # the stale travel columns of the moved row
+    folder_check = check_report(load_scenario(SMALL), read_tables(out))
+    assert folder_check.valid == expected.valid and folder_check.objective == expected.objective
+    code, output = run("report", str(out), "--format", "xlsx,html")  # its manifest is fresh
+    assert code == 0, output
+    html = (out / "report.html").read_text()
+    assert "Rebuilt from" in html and f"£{expected.objective:,}" in html
+
+
+def test_a_roster_that_breaks_rules_is_rebuilt_exits_1_and_lists_them(solved: Path, tmp_path: Path) -> None:
+    table = rows(solved / "roster.csv")
+    teams: dict[tuple[str, str], set[str]] = {}
+    for r in table:
+        teams.setdefault((r["week"], r["inspection"]), set()).add(r["secondee"])
+    (week, a), (_, b) = next(
+        (x, y) for x in teams for y in teams if x[0] == y[0] and x[1] != y[1] and teams[x] - teams[y]
+    )
+    table.append({"inspection": b, "week": week, "secondee": sorted(teams[(week, a)] - teams[(week, b)])[0]})
+    edited = write_rows(tmp_path / "twice.csv", table, list(REQUIRED))
+    out = tmp_path / "out"
+    code, output = run("rebuild", str(SMALL), str(edited), "--out", str(out))
+    assert code == 1 and "one_place" in output and "rule(s) broken" in output
+    summary = json.loads((out / "summary.json").read_text())
+    assert [v["rule"] for v in summary["violations"]].count("one_place") == 1
+    code, output = run("check", str(SMALL), str(out))
+    assert code == 1 and "one_place" in output
+
+
+def test_an_inspection_left_without_rows_or_a_fixed_week_has_no_week(solved: Path, tmp_path: Path) -> None:
+    scenario = load_scenario(SMALL)
+    table = [r for r in rows(solved / "roster.csv") if r["inspection"] != "peel-essex"]  # a window
+    edited = pd.DataFrame(table)
+    built = rebuild(scenario, edited, "edited.csv")
+    out = tmp_path / "out"
+    write_folder(out, built.tables.files())
+    inspections = {r["inspection"]: r for r in rows(out / "inspections.csv")}
+    assert inspections["peel-essex"]["week"] == "" and inspections["peel-essex"]["shortfall"] == "2"
+    short = {s["inspection"]: s for s in json.loads((out / "summary.json").read_text())["shortfalls"]}
+    assert short["peel-essex"]["week"] == "" and "has no week" in short["peel-essex"]["reason"]
+    assert short["peel-essex"]["places"] == 2 and short["peel-essex"]["experienced_missing"] == 1
+    assert check_report(scenario, read_tables(out)).valid == check_report(scenario, {"roster": edited}).valid
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"secondee": "nobody"}, "unknown secondee `nobody`"),
+        ({"inspection": "peel-nowhere"}, "unknown inspection `peel-nowhere`"),
+        ({"week": "2026-09-15"}, "is not a Monday"),
+        ({"week": "15/09/2026"}, "is not a date"),
+    ],
+)
+def test_rows_that_name_unknown_ids_or_bad_weeks_are_bad_input(
+    change: dict[str, str], words: str, solved: Path, tmp_path: Path
+) -> None:
+    table = rows(solved / "roster.csv")
+    table[1] = {**table[1], **change}
+    edited = write_rows(tmp_path / "bad.csv", table)
+    code, output = run("rebuild", str(SMALL), str(edited), "--out", str(tmp_path / "out"))
+    assert code == 2 and words in output and "nothing written" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_files_are_bad_input(solved: Path, tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("inspection,week,secondee\npeel-kent,2026-09-14,ab,extra\n")
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for args in (
+        [str(SMALL), str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o")],
+        [str(SMALL), str(ragged), "--out", str(tmp_path / "o")],
+        [str(SMALL), str(solved / "roster.csv"), "--out", str(a_file)],
+        [str(SMALL), str(solved / "roster.csv"), "--out", str(solved)],  # the roster is inside it
+        [str(tmp_path / "missing.yaml"), str(solved / "roster.csv"), "--out", str(tmp_path / "o")],
+    ):
+        code, output = run("rebuild", *args)
+        assert code == 2 and "Traceback" not in output, (args, output)
+    assert "4 cells, but the header has 3" in run("check", str(SMALL), str(ragged))[1]
+
+
+@st.composite
+def edits(draw: st.DrawFn, scenario: Scenario, table: list[dict[str, str]]) -> pd.DataFrame:
+    """A roster edited by hand: rows dropped, moved to other weeks, given to other secondees, added."""
+    out = [dict(r) for r in table if draw(st.booleans()) or draw(st.booleans())]
+    mondays = [m.isoformat() for m in scenario.mondays]
+    people = [p.id for p in scenario.secondees]
+    for row in out:
+        if draw(st.integers(0, 4)) == 0:
+            row["week"] = draw(st.sampled_from(mondays))
+        if draw(st.integers(0, 4)) == 0:
+            row["secondee"] = draw(st.sampled_from(people))
+    for _ in range(draw(st.integers(0, 2))):
+        out.append(
+            {
+                "inspection": draw(st.sampled_from([i.id for i in scenario.inspections])),
+                "week": draw(st.sampled_from(mondays)),
+                "secondee": draw(st.sampled_from(people)),
+            }
+        )
+    frame = pd.DataFrame(out, columns=list(REQUIRED))
+    return frame.drop_duplicates(["inspection", "secondee"])
+
+
+def test_a_rebuilt_folder_passes_check_exactly_when_its_roster_does(solved: Path, tmp_path: Path) -> None:
+    scenario = load_scenario(SMALL)
+    table = rows(solved / "roster.csv")
+    seen = {True: 0, False: 0}
+
+    @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(edited=edits(scenario, table))
+    def agree(edited: pd.DataFrame) -> None:
+        try:
+            built = rebuild(scenario, edited, "edited.csv")
+        except RosterInputError:
+            return
+        out = tmp_path / "out"
+        write_folder(out, built.tables.files())
+        alone = check_report(scenario, {"roster": edited})
+        folder = check_report(scenario, read_tables(out))
+        assert folder.valid == alone.valid, (alone.violations, folder.violations)
+        assert folder.objective == alone.objective == built.tables.summary["objective"]
+        assert built.tables.summary["violations"] == [v.as_dict() for v in alone.violations]
+        seen[alone.valid] += 1
+
+    agree()
+    assert seen[True] and seen[False]  # both kinds were tried
