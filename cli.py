@@ -16,8 +16,9 @@ from rich.table import Table
 
 from models import Scenario, bundled_bodies
 from models.base import did_you_mean
-from roster.analysis.check import Violation, check_report
+from roster.analysis.check import REQUIRED, Violation, check_report
 from roster.analysis.explain import explain_inspection, explain_secondee
+from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
 from roster.labels import COST_TERM_LABELS
@@ -42,6 +43,8 @@ from roster.outputs.report import report as make_report
 from roster.outputs.scenario_files import (
     check_writable,
     scenario_yaml,
+    travel_bytes,
+    travel_csv,
     workbook_bytes,
     write_file,
 )
@@ -645,6 +648,90 @@ def rebuild(
 def _print_violations(violations: list[Violation]) -> None:
     for v in violations:
         console.print(f"[red]{escape(v.rule)}[/]: {escape(v.message)}", highlight=False)
+
+
+SHOWN_JOURNEYS = 30
+"""Journeys printed on screen; the --out file has them all."""
+
+
+@app.command()
+def travel(
+    scenario: Annotated[Path, typer.Argument(help="A scenario: YAML, workbook or CSV folder.")],
+    roster: Annotated[
+        Path | None, typer.Option(help="A roster (output folder or roster.csv): its journeys come first.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the journeys to fill in: travel.xlsx (a Travel sheet) or travel.csv."),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option(min=1, max=90, help="How far off the estimate may be, in per cent.")
+    ] = round(100 * MARGIN),
+    force: Annotated[bool, typer.Option(help="Replace the --out file if it exists.")] = False,
+) -> None:
+    """Which journeys to measure: the estimated ones that a 20% error would change."""
+    loaded = _load(scenario)
+    facts = Facts(loaded)
+    try:
+        if out is not None:
+            check_writable(out, force, loaded.source_files, (".xlsx", ".csv"))
+        used = _journeys_used(loaded, roster) if roster is not None else set()
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    journeys = journeys_to_measure(facts, margin / 100, used)
+    table = Table(
+        "secondee", "body", "estimate", "near the", "would change", "in roster", title="Journeys to measure"
+    )
+    for j in journeys[:SHOWN_JOURNEYS]:
+        who = f"{j.secondee_name} ({j.secondee})" if j.secondee_name else j.secondee
+        table.add_row(
+            escape(who),
+            escape(j.body_name),
+            f"{j.estimate} min",
+            j.near,
+            j.would_change,
+            "yes" if j.in_roster else "",
+        )
+    console.print(table)
+    if len(journeys) > SHOWN_JOURNEYS:
+        more = "--out writes them all" if out is None else f"{out} has them all"
+        console.print(
+            f"... and {len(journeys) - SHOWN_JOURNEYS} more ({more})", highlight=False, markup=False
+        )
+    console.print(
+        f"{len(journeys)} estimated journey(s) that a {margin:g}% error would change"
+        + (f", {sum(j.in_roster for j in journeys)} of them in the roster" if roster is not None else ""),
+        highlight=False,
+    )
+    if out is None:
+        return
+    rows = [j.row() for j in journeys]
+    try:
+        write_file(out, travel_csv(rows) if out.suffix.lower() == ".csv" else travel_bytes(rows))
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote {out}: fill in `minutes`, then copy the rows into the Travel sheet of the workbook"
+        " (or the file into its CSV folder as travel.csv); rows left without minutes are ignored",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _journeys_used(scenario: Scenario, roster: Path) -> set[tuple[str, str]]:
+    """The (secondee, body) pairs of a roster; unknown ids are bad input."""
+    body_of = {i.id: i.body for i in scenario.inspections}
+    people = {p.id for p in scenario.secondees}
+    table = read_tables(roster)["roster"]
+    used = set()
+    for n, (inspection, _, secondee) in enumerate(table[list(REQUIRED)].itertuples(index=False), start=2):
+        if inspection not in body_of or secondee not in people:
+            unknown = inspection if inspection not in body_of else secondee
+            raise FolderError(
+                f"{_roster_file(roster)}: row {n} names `{unknown}`, which the scenario does not know"
+            )
+        used.add((str(secondee), body_of[inspection]))
+    return used
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ ARRANGEMENT_LABELS = {
     "hotel_night_before": "hotel from the night before",
 }
 
+ARRANGEMENT_SHORT = {"commute": "commute", "hotel": "hotel", "hotel_night_before": "night before"}
+"""The arrangements in a word or two, where space is short (`roster travel`)."""
+
 ACTIVITY_LABELS = {
     "off": "off",
     "away": "away",

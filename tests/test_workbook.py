@@ -334,7 +334,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-@pytest.mark.parametrize("command", ["validate", "import", "solve", "export"])
+@pytest.mark.parametrize("command", ["validate", "import", "solve", "export", "travel"])
 def test_bad_workbooks_are_bad_input_for_every_command(command: str, tmp_path: Path) -> None:
     for what, path in _bad_files(tmp_path).items():
         args = {"export": [str(path), str(tmp_path / "x.xlsx")]}.get(command, [str(path)])
