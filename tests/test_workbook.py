@@ -4,6 +4,7 @@ mistakes come back in one pass, each at its cell; bad files are bad input, never
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -374,3 +375,18 @@ def test_export_never_writes_over_its_own_input(tmp_path: Path) -> None:
     book = exported(load_scenario(SCENARIOS / "small.yaml"), tmp_path / "small.xlsx")
     code, output = run("export", str(book), str(book), "--force")
     assert code == 2 and "read from" in output
+
+
+def test_commands_that_take_a_scenario_take_a_workbook_and_a_csv_folder(tmp_path: Path) -> None:
+    book = exported(load_scenario(SCENARIOS / "small.yaml"), tmp_path / "small.xlsx")
+    folder = as_csv_folder(book, tmp_path / "small-csv")
+    out = tmp_path / "out"
+    assert run("solve", str(book), "--out", str(out), "--deterministic", "--quiet")[0] == 0
+    code, output = run("check", str(folder), str(out))
+    assert code == 0 and "valid" in output
+    code, output = run("explain", str(folder), "--roster", str(out), "--inspection", "peel-essex")
+    assert code == 0 and "Roster read from" in output
+    code, output = run("compare", str(SCENARIOS / "small.yaml"), str(book), str(folder), "--json")
+    assert code == 0
+    objectives = json.loads(output)["metrics"]["objective"]
+    assert len(set(objectives)) == 1
