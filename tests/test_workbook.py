@@ -4,8 +4,8 @@ mistakes come back in one pass, each at its cell; bad files are bad input, never
 from __future__ import annotations
 
 import csv
-import json
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +38,19 @@ def exported(scenario: Scenario, path: Path) -> Path:
     return path
 
 
-def as_csv_folder(workbook: Path, folder: Path) -> Path:
-    """The sheets of a workbook saved one CSV file each, as Excel's `CSV UTF-8` would (dates as text)."""
+def as_csv_folder(workbook: Path, folder: Path, prefix: str = "") -> Path:
+    """The sheets of a workbook saved one CSV file each, as Excel's `CSV UTF-8` would (dates as text);
+    with a prefix, named as LibreOffice names the sheets it saves (`plan-Secondees.csv`)."""
     folder.mkdir()
     book = load_workbook(workbook, read_only=True)
     for ws in book.worksheets:
-        with open(
-            folder / f"{ws.title.lower().replace(' ', '-')}.csv", "w", newline="", encoding="utf-8-sig"
-        ) as f:
+        name = f"{prefix}{ws.title}" if prefix else ws.title.lower().replace(" ", "-")
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8-sig") as f:
             writer = csv.writer(f)
             for row in ws.iter_rows(values_only=True):
                 writer.writerow(["" if v is None else _csv_text(v) for v in row])
     book.close()
-    (folder / "body-list.csv").unlink()  # a sheet of formulas, ignored anyway
+    next(folder.glob("*ody*ist.csv")).unlink()  # a sheet of formulas, ignored anyway
     return folder
 
 
@@ -72,7 +72,7 @@ def test_every_sample_exports_to_a_workbook_that_imports_back_the_same(sample: P
     again = load_scenario(book)
     assert again.model_dump() == scenario.model_dump()
     assert again.sha256() == scenario.sha256()
-    folder = as_csv_folder(book, tmp_path / "csv")
+    folder = as_csv_folder(book, tmp_path / "csv", prefix="plan-")
     assert load_scenario(folder).sha256() == scenario.sha256()
 
 
@@ -390,3 +390,37 @@ def test_commands_that_take_a_scenario_take_a_workbook_and_a_csv_folder(tmp_path
     assert code == 0
     objectives = json.loads(output)["metrics"]["objective"]
     assert len(set(objectives)) == 1
+
+
+# (sheet, cell, value typed, cell reported, words in the message)
+MISTAKES = [
+    ("Programme", "B5", "twelve", "Programme!B5", "found `twelve`; expected a whole number"),
+    ("Programme", "B11", "maybe", "Programme!B11", "expected TRUE or FALSE"),
+    ("Inspections", "G4", 5, "Inspections!G4", "`min: 5` is above `max: 4`"),
+    ("Inspections", "I4", 5, "Inspections!I4", "needs 5 experienced members"),
+    ("Inspections", "F6", None, "Inspections!F6", "give both `window.first` and `window.last`"),
+    ("Inspections", "A4", "peel-kent", "Inspections!A4", "duplicate id `peel-kent`"),
+    ("Inspections", "J3", "fire, polce", "Inspections!J3", "polce"),
+    ("Secondees", "D3", "fire", "Secondees!E3", "rank `sergeant` is not a fire rank"),
+    ("Secondees", "O4", True, "Secondees!L4", "is FALSE but `carer.no_night_before` is given"),
+    ("Secondees", "Q3", dt.datetime(2026, 4, 3), "Secondees!Q3", "Excel turned this cell into the date"),
+    ("Secondees", "H3", "2026-09-01", "Secondees!H3", "ends (2026-09-01) before it starts"),
+    ("Secondees", "F3", 53.7, "Secondees!F3", "expected a UK town, a body id, or lat, lon"),
+    ("Travel", "A3", "gh-", "Travel!A3", "unknown secondee `gh-`"),
+]
+
+
+@pytest.mark.parametrize(("sheet", "cell", "typed", "ref", "words"), MISTAKES, ids=[m[3] for m in MISTAKES])
+def test_one_mistake_in_an_exported_workbook_is_reported_at_its_cell(
+    sheet: str, cell: str, typed: Any, ref: str, words: str, tmp_path: Path
+) -> None:
+    book = exported(load_scenario(SCENARIOS / "small.yaml"), tmp_path / "small.xlsx")
+    wb = load_workbook(book)
+    wb[sheet][cell] = typed
+    if ref == "Secondees!L4":
+        wb["Secondees"]["L4"] = False
+    wb.save(book)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(book)
+    assert [p.cell for p in caught.value.problems] == [ref], str(caught.value)
+    assert words in str(caught.value)

@@ -27,6 +27,7 @@ from roster.loading.cells import CellError, blank, read_cell
 from roster.loading.reader import Problem, ScenarioError, error_messages, key_path, overrides_tree, plain
 from roster.loading.sheets import (
     IGNORED_SHEETS,
+    INSPECTIONS,
     LIST_SECTIONS,
     LISTS,
     PAIRED,
@@ -201,12 +202,20 @@ def _csv_folder(folder: Path) -> tuple[list[Grid], list[Found]]:
         )
     grids, found = [], []
     for file in files:
-        name = canonical_sheet(file.stem)
+        name = _csv_sheet(file.stem)
         if name is None:
             found.append(Found((-1, 0, 0), Problem(str(file), None, "", _unknown_sheet(file.name, "file"))))
         elif name not in IGNORED_SHEETS:
             grids.append(Grid(name, str(file), "", _csv_rows(file), SHEET_NAMES.index(name)))
     return grids, found
+
+
+def _csv_sheet(stem: str) -> str | None:
+    """The sheet a CSV file holds: `secondees.csv`, or `programme-Secondees.csv` as a spreadsheet
+    names the sheets of a workbook saved as CSV."""
+    if (name := canonical_sheet(stem)) is not None:
+        return name
+    return next((n for i, c in enumerate(stem) if c == "-" and (n := canonical_sheet(stem[i + 1 :]))), None)
 
 
 def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
@@ -248,13 +257,10 @@ class RowCells:
         if head in PAIRED:
             end = "last" if len(loc) > 1 and loc[1] == 1 else "first"
             return f"{head}.{end}"
-        if head == "secondees" and self.sheet.section == "inspections":
-            ends = [k for k in ("secondees.min", "secondees.max") if k in self.given]
-            return (
-                str(loc[1])
-                if len(loc) > 1 and f"secondees.{loc[1]}" in self.columns
-                else (ends or ["secondees.min"])[0]
-            )
+        if head == "secondees" and self.sheet is INSPECTIONS:
+            if len(loc) > 1 and f"secondees.{loc[1]}" in self.columns:
+                return f"secondees.{loc[1]}"
+            return next((k for k in ("secondees.min", "secondees.max") if k in self.given), "secondees.min")
         parts = [str(p) for p in loc if isinstance(p, str)]
         for n in range(len(parts), 0, -1):
             if self.sheet.column(".".join(parts[:n])) is not None:
@@ -269,7 +275,7 @@ class RowCells:
             if self.sheet.column(name) is not None:
                 return str(name)
             if name in PAIRED:
-                return f"{name}.first"
+                return f"{name}.last" if " ends " in message else f"{name}.first"
         return ""
 
     def found(self, key: str, message: str) -> Found:
@@ -304,11 +310,10 @@ class Workbook:
         book = cls(Path(path))
         grids, book.found = read_grids(book.path)
         names = [g.name for g in grids]
-        for grid in grids:
-            if names.count(grid.name) > 1 and grid is not next(g for g in grids if g.name == grid.name):
-                book.found.append(
-                    Found((-1, 0, 0), Problem(grid.file, None, "", f"a second {grid.name} sheet"))
-                )
+        for n, grid in enumerate(grids):
+            if grid.name in names[:n]:
+                message = f"a second {grid.name} sheet (sheet names are read whatever their case): keep one"
+                book.found.append(Found((-1, 0, 0), Problem(grid.file, None, "", message)))
                 continue
             if grid.name == PROGRAMME_SHEET:
                 book._read_programme(grid)
@@ -371,6 +376,7 @@ class Workbook:
     ) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Rows after the header, less the notes row and empty rows; stray cells are problems."""
         notes = {header[c.key]: " ".join(c.note.split()) for c in columns if c.key in header}
+        width = len(grid.rows[0]) if grid.rows else 0
         for row, values in enumerate(grid.rows[1:], start=2):
             if all(blank(v) for v in values):
                 continue
@@ -380,7 +386,6 @@ class Workbook:
                 if c <= len(values)
             ):
                 continue
-            width = len(grid.rows[0])
             for col, value in enumerate(values, start=1):
                 if not blank(value) and col not in header.values():
                     what = "has no header" if col <= width else "lies beyond the last column of the header"
@@ -505,14 +510,16 @@ class Workbook:
     def _assemble(self, sheet: Sheet, got: dict[str, Any], cells: RowCells) -> CommentedMap:
         """A row's data as YAML would give it: pairs, the team size and the carer block put together."""
         item = CommentedMap()
+        done = set()
         for column in sheet.columns:
             key = column.key
             if key not in got:
                 continue
             head = key.split(".")[0]
-            if head in PAIRED or (head == "secondees" and sheet.section == "inspections") or head == "carer":
-                if head not in item:
+            if head in PAIRED or (head == "secondees" and sheet is INSPECTIONS) or head == "carer":
+                if head not in done:
                     self._compound(item, head, got, cells)
+                    done.add(head)
                 continue
             node = item
             for part in column.path[:-1]:

@@ -46,6 +46,8 @@ ROOM = 1000
 EXTRA_BODY_ROWS = 100
 """Rows of the Bodies sheet whose ids the body drop-downs offer, after the bundled ones."""
 HEADER_FILL, INFO_FILL, NOTE_COLOUR = "1F3F8F", "7F7F7F", "595959"
+NOTE_LINES = 4
+"""Lines a column's note should take at most in the notes row (the column widens to fit)."""
 YAML_ORDER = ("name", "start", "weeks", "rules", "baseline", "inspections", "secondees", "travel", "bodies")
 
 Row = Mapping[str, Any]
@@ -175,7 +177,7 @@ class _Book:
             if column.kind is Kind.DATE:
                 ws.column_dimensions[get_column_letter(col)].number_format = DATE_FORMAT
         lines = max(math.ceil(len(c.note) / max(1, w - 2)) for c, w in zip(columns, widths, strict=True))
-        ws.row_dimensions[2].height = 12.5 * min(lines, 6) + 3
+        ws.row_dimensions[2].height = 12.5 * lines + 3
         ws.freeze_panes = "B3"
         self._validate(ws, columns, count)
         return ws
@@ -186,7 +188,8 @@ class _Book:
             (len(_text_of(c.value)) for (c,) in ws.iter_rows(min_row=3, min_col=col, max_col=col)),
             default=0,
         )
-        return float(min(45, max(14, len(column.key) + 3, longest + 2)))
+        note = min(36, math.ceil(len(column.note) / NOTE_LINES) + 2)  # the note in a few lines
+        return float(min(45, max(12, len(column.key) + 3, longest + 2, note)))
 
     def _validate(self, ws: Any, columns: Sequence[Column], count: int) -> None:
         from openpyxl.utils import get_column_letter
