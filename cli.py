@@ -104,7 +104,7 @@ def validate(
     for path in scenarios:
         facts = Facts(_load(path))
         view = overview(facts)
-        console.rule(f"[bold]{view.name}[/]  ({path})")
+        console.rule(f"[bold]{escape(view.name)}[/]  ({escape(str(path))})")
         console.print(f"Horizon: {view.horizon}")
         people = ", ".join(f"{n} {kind}" for kind, n in sorted(view.backgrounds.items()))
         console.print(
@@ -140,8 +140,8 @@ def validate(
             )
         console.print(table)
         for warning in view.warnings:
-            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-        console.print(f"[green]valid[/]: {path}")
+            console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        console.print(f"[green]valid[/]: {escape(str(path))}", highlight=False)
 
 
 @app.command()

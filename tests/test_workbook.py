@@ -424,3 +424,10 @@ def test_one_mistake_in_an_exported_workbook_is_reported_at_its_cell(
         load_scenario(book)
     assert [p.cell for p in caught.value.problems] == [ref], str(caught.value)
     assert words in str(caught.value)
+
+
+def test_validate_prints_a_workbook_name_as_typed(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "small.yaml").model_copy(update={"name": "[red]Draft[/red] cohort"})
+    book = exported(Scenario.model_validate(scenario.model_dump()), tmp_path / "draft.xlsx")
+    code, output = run("validate", str(book))
+    assert code == 0 and "[red]Draft[/red] cohort" in output
