@@ -325,7 +325,12 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     empty_dir.mkdir()
     old = tmp_path / "old.xls"
     old.write_bytes(b"\0")
+    misnamed = tmp_path / "misnamed.xlsx"
+    wb = load_workbook(exported(load_scenario(SCENARIOS / "small.yaml"), misnamed))
+    wb["Secondees"].title = "People"
+    wb.save(misnamed)
     return {
+        "wrong sheet name": misnamed,
         "missing": tmp_path / "missing.xlsx",
         "renamed": renamed,
         "encrypted": encrypted,
@@ -335,10 +340,16 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-@pytest.mark.parametrize("command", ["validate", "import", "solve", "export", "travel"])
+@pytest.mark.parametrize("command", ["validate", "import", "solve", "export", "travel", "rebuild", "check"])
 def test_bad_workbooks_are_bad_input_for_every_command(command: str, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("inspection,week,secondee\n")
     for what, path in _bad_files(tmp_path).items():
-        args = {"export": [str(path), str(tmp_path / "x.xlsx")]}.get(command, [str(path)])
+        args = {
+            "export": [str(path), str(tmp_path / "x.xlsx")],
+            "rebuild": [str(path), str(roster), "--out", str(tmp_path / "o")],
+            "check": [str(path), str(roster)],
+        }.get(command, [str(path)])
         code, output = run(command, *args)
         assert code == 2, (what, output)
         assert str(path.name) in output and "Traceback" not in output, (what, output)

@@ -188,7 +188,12 @@ TRAVEL = Sheet(
         Column("body_name", T, "For information: not read", info=True),
         Column("estimate", N, "For information: the estimated minutes (not read)", info=True),
         Column("near", T, "For information: the limit the estimate is near (not read)", info=True),
-        Column("would_change", T, "For information: what a 20% error would change (not read)", info=True),
+        Column(
+            "would_change",
+            T,
+            "For information: what an error of the estimate would change (not read)",
+            info=True,
+        ),
         Column(
             "in_roster", B, "For information: TRUE when the roster uses this journey (not read)", info=True
         ),
