@@ -313,10 +313,8 @@ def _walk(model: type[BaseModel], path: tuple[str, ...], prefix: str, defaults: 
         value = getattr(defaults, name, None) if defaults is not None else None
         if inner is not None and typing.get_origin(field.annotation) is not dict:
             out += _walk(inner, (*path, name), f"{prefix}{name}.", value)
-        else:
-            out.append(
-                _setting(f"{prefix}{name}", (*path, name), field.annotation, value, field.is_required())
-            )
+        else:  # never required on its own: its block (`rules`, `baseline`) is optional
+            out.append(_setting(f"{prefix}{name}", (*path, name), field.annotation, value, False))
     return out
 
 
