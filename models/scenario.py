@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel, did_you_mean
+from models.baseline import Baseline, PublishedRoster
 from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection
 from models.people import Secondee
@@ -44,7 +45,9 @@ class Scenario(StrictModel):
     secondees: list[Secondee] = Field(default_factory=list)
     travel: list[TravelTime] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
+    baseline: Baseline | None = None
 
+    _published: PublishedRoster | None = PrivateAttr(default=None)
     _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
     _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
@@ -112,6 +115,14 @@ class Scenario(StrictModel):
             if path in self._source:
                 return self._source[path]
         return next(iter(self._source.values()), f"`{key}`").split(":")[0] if self._source else f"`{key}`"
+
+    @property
+    def published(self) -> PublishedRoster | None:
+        """The published roster this scenario replans, once read (`roster.loading`)."""
+        return self._published
+
+    def set_published(self, published: PublishedRoster | None) -> None:
+        self._published = published
 
     @property
     def source_files(self) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roster.facts import Facts
+from roster.history import Change, Placed, inspection_weeks, list_changes, moved_inspections
 from roster.labels import COST_TERMS
 
 Triple = tuple[str, str, int]
@@ -30,6 +31,8 @@ class Evaluation:
     unmet_preferences: dict[str, int] = field(default_factory=dict)
     hotel_nights: int = 0
     travel_minutes: int = 0
+    changes: list[Change] = field(default_factory=list)  # to the published roster, when replanning
+    moves: list[str] = field(default_factory=list)  # published inspections in another week now
 
     @property
     def objective(self) -> int:
@@ -74,8 +77,22 @@ def experienced_members(facts: Facts, assignments: Sequence[Triple]) -> dict[str
     return count
 
 
-def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
-    """Cost of a roster given as (secondee, inspection, week) triples."""
+def placed(facts: Facts, assignments: Iterable[Triple]) -> list[Placed]:
+    """A roster's rows with their bodies and arrangements, as `roster.history` compares them."""
+    body_of = {i.id: i.body for i in facts.scenario.inspections}
+    return [
+        Placed(s, i, body_of[i], w, facts.trip(s, body_of[i]).arrangement.value) for s, i, w in assignments
+    ]
+
+
+def evaluate(
+    facts: Facts, assignments: Sequence[Triple], weeks: Mapping[str, int] | None = None
+) -> Evaluation:
+    """Cost of a roster given as (secondee, inspection, week) triples.
+
+    `weeks` (the week each inspection runs in) counts the published inspections moved when a
+    published roster is replanned; without it, the weeks of the assignments stand for them.
+    """
     scenario = facts.scenario
     costs = scenario.rules.costs
     rules = scenario.rules
@@ -119,4 +136,10 @@ def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
             unmet += 1
         result.unmet_preferences[person.id] = unmet
         terms["preference"] += costs.preference * unmet
+    if facts.published:
+        after = placed(facts, assignments)
+        result.changes = list_changes(facts.published, after, facts.frozen_before)
+        running = dict(weeks) if weeks is not None else inspection_weeks(after)
+        result.moves = moved_inspections(facts.published_weeks, running, facts.frozen_before)
+        terms["change"] = costs.change * len(result.changes) + costs.move * len(result.moves)
     return result

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from models import Body, Inspection, Location, Rules, Scenario, Secondee
 from models.rules import Costs, TravelEstimate
+from roster.history import Placed, inspection_weeks
 from roster.labels import REASON_WORDS, counted
 
 EARTH_RADIUS_KM = 6371.0
@@ -299,11 +300,62 @@ class Facts:
 
     @cached_property
     def _allowed(self) -> dict[str, list[int]]:
-        return {i.id: self.scenario.allowed_weeks(i) for i in self.scenario.inspections}
+        first = self.frozen_before
+        out = {}
+        for insp in self.scenario.inspections:
+            weeks = self.scenario.allowed_weeks(insp)
+            if first is not None:
+                published = self.published_weeks.get(insp.id)
+                if published is not None and published < first:
+                    weeks = [published]  # it has run (loading checked that the scenario allows it)
+                else:
+                    weeks = [w for w in weeks if w >= first]  # nothing new before frozen_before
+            out[insp.id] = weeks
+        return out
 
     def allowed_weeks(self, inspection_id: str) -> list[int]:
-        """Week indices in which the inspection may run (rule 1)."""
+        """Week indices in which the inspection may run: rule 1, and rule 11 when replanning."""
         return self._allowed[inspection_id]
+
+    # ---------------------------------------------------------- history
+
+    @cached_property
+    def frozen_before(self) -> int | None:
+        """The week index of `baseline.frozen_before`: weeks before it are history (rule 11)."""
+        baseline = self.scenario.baseline
+        if baseline is None or baseline.frozen_before is None:
+            return None
+        return self.scenario.week_index(baseline.frozen_before)
+
+    @cached_property
+    def published(self) -> tuple[Placed, ...]:
+        """Every row of the published roster (also those of ids the scenario has since removed),
+        with the arrangement it was booked with: the published column, else the facts'."""
+        published = self.scenario.published
+        if published is None:
+            return ()
+        out = []
+        for row in published.rows:
+            insp = self._inspections.get(row.inspection)
+            body = insp.body if insp is not None else row.body or ""
+            kind = row.arrangement
+            if kind is None and insp is not None and row.secondee in self._people:
+                kind = self.trip(row.secondee, insp.body).arrangement.value
+            out.append(Placed(row.secondee, row.inspection, body, self.scenario.week_index(row.week), kind))
+        return tuple(out)
+
+    @cached_property
+    def published_weeks(self) -> dict[str, int]:
+        """The published week of each inspection with at least one published row."""
+        return inspection_weeks(self.published)
+
+    @cached_property
+    def frozen(self) -> frozenset[tuple[str, str, int]]:
+        """The published rows before `frozen_before`: they stay exactly as they are (rule 11)."""
+        first = self.frozen_before
+        if first is None:
+            return frozenset()
+        return frozenset((p.secondee, p.inspection, p.week) for p in self.published if p.week < first)
 
     @cached_property
     def targets(self) -> dict[str, tuple[int, int]]:
@@ -351,4 +403,6 @@ class Facts:
             fits = {s for s in maybe if self.pair_reason(s, i.id) is None}
             for w in weeks:
                 out += [(s, i.id, w) for s in free[w] if s in fits]
+        if self.frozen_before is not None:  # before frozen_before, only the published rows (rule 11)
+            out = [t for t in out if t[2] >= self.frozen_before or t in self.frozen]
         return out

@@ -1,10 +1,39 @@
-"""Small helpers for reading pandas tables."""
+"""Small helpers for reading CSV files into pandas tables, and for reading the tables."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+
+class CsvError(ValueError):
+    """A CSV file that cannot be read, with the file named."""
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file with a header row, every cell as text (an empty cell is ``)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if size > MAX_CSV_BYTES:
+        raise CsvError(
+            f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
+        )
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise CsvError(f"{path}: empty (expected a header row, e.g. inspection,week,secondee)") from None
+    except pd.errors.ParserError as exc:
+        raise CsvError(f"{path}: not a readable CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+    except OSError as exc:
+        raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def rows(df: pd.DataFrame) -> list[Any]:

@@ -144,7 +144,7 @@ def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccoun
         RHYTHM,
         FREE,
     ]
-    ev = evaluate(facts, result.assignments)
+    ev = evaluate(facts, result.assignments, result.weeks)
     has = sum(1 for _, i, _ in result.assignments if i == inspection_id)
     return ShortfallAccount(
         inspection=inspection_id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,32 +15,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
 from models.base import did_you_mean
+from roster.loading.baseline import read_published
+from roster.loading.errors import Problem, ScenarioError
 from roster.loading.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario file."""
-
-    file: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line and not self.file.startswith("<") else self.file
-        key = f" `{self.key}`" if self.key else ""
-        return f"{where}:{key} {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be used, with every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def read_yaml(path: Path) -> Any:
@@ -275,7 +253,8 @@ def load_scenario(
     drop_secondees: list[str] | None = None,
     drop_inspections: list[str] | None = None,
 ) -> Scenario:
-    """Read and validate a scenario file (merging the bases it extends, then any overrides).
+    """Read and validate a scenario file (merging the bases it extends, then any overrides), and
+    the published roster it replans, if any (`baseline:`).
 
     Raises
     ------
@@ -296,6 +275,8 @@ def load_scenario(
             raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
+    if scenario.baseline is not None:
+        scenario.set_published(read_published(scenario, origins.removed))
     return scenario
 
 

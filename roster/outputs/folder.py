@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from models import Scenario
+from roster import frames
 from roster.analysis.check import REQUIRED as REQUIRED_COLUMNS
 from roster.solving.result import Result, Status
 
@@ -47,7 +48,6 @@ TABLES = ("roster", "inspections", "accommodation", "weeks", "people", "bodies",
 """The CSV tables `read_tables` reads, by name without `.csv`."""
 
 KNOWN = frozenset((*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES, *REPORT_FILES, CALENDAR_DIR))
-MAX_CSV_BYTES = 200 * 1024 * 1024
 
 Content = str | bytes
 
@@ -269,23 +269,9 @@ def read_summary(path: Path) -> dict[str, Any]:
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file of the folder, every cell as text."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_CSV_BYTES:
-        raise FolderError(
-            f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
-        )
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        raise FolderError(f"{path}: empty (expected a header row, e.g. inspection,week,secondee)") from None
-    except pd.errors.ParserError as exc:
-        raise FolderError(f"{path}: not a readable CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError:
-        raise FolderError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
-    except OSError as exc:
-        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return frames.read_csv(path)
+    except frames.CsvError as exc:
+        raise FolderError(str(exc)) from None
 
 
 def read_tables(path: Path) -> dict[str, Any]:
