@@ -21,7 +21,7 @@ from roster.analysis.explain import explain_inspection, explain_secondee
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
 from roster.labels import COST_TERM_LABELS
-from roster.loading import ScenarioError, load_scenario
+from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
     FolderError,
@@ -38,7 +38,7 @@ from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
 from roster.outputs.report import report as make_report
 from roster.outputs.tables import Tables
-from roster.outputs.terminal import progress_printer, show_roster
+from roster.outputs.terminal import progress_printer, show_changes, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
@@ -61,14 +61,9 @@ def bundled_scenario(name: str = "cohort.yaml") -> Path:
     return Path(str(resources.files("scenarios").joinpath(name)))
 
 
-def _load(
-    path: Path,
-    settings: list[str] | None = None,
-    drop_secondees: list[str] | None = None,
-    drop_inspections: list[str] | None = None,
-) -> Scenario:
+def _load(path: Path, overrides: Overrides | None = None) -> Scenario:
     try:
-        return load_scenario(path, settings, drop_secondees, drop_inspections)
+        return load_scenario(path, overrides)
     except ScenarioError as exc:
         errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
         for problem in exc.problems:
@@ -188,6 +183,18 @@ def solve(
     drop_inspection: Annotated[
         list[str] | None, typer.Option(help="Leave an inspection out (repeatable).")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Replan this published roster (a roster.csv or its output folder); wins over baseline.roster."
+        ),
+    ] = None,
+    frozen_before: Annotated[
+        str | None,
+        typer.Option(
+            help="A Monday: weeks before it are history and stay as published; wins over baseline.frozen_before."
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario and write the roster and accommodation plan."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a scheduler's stop, handled as Ctrl-C
@@ -204,11 +211,16 @@ def solve(
     except ConfigError as exc:
         raise fail(str(exc)) from None
     path = scenario or bundled_scenario()
-    overrides = [f"--set {x}" for x in set_ or []] + [f"--drop-secondee {x}" for x in drop_secondee or []]
-    overrides += [f"--drop-inspection {x}" for x in drop_inspection or []]
+    overrides = Overrides(
+        tuple(set_ or ()),
+        tuple(drop_secondee or ()),
+        tuple(drop_inspection or ()),
+        str(baseline) if baseline is not None else None,
+        frozen_before,
+    )
     folder = out or Path("out") / safe_name(path.stem, "scenario")
     try:
-        loaded = _load(path, set_, drop_secondee, drop_inspection)
+        loaded = _load(path, overrides)
         inputs = [Path(f) for f in loaded.source_files]
         try:
             check_target(folder, inputs)
@@ -219,7 +231,7 @@ def solve(
         result = engine_solve(facts, config)
     except KeyboardInterrupt:
         raise fail("interrupted before the search began: nothing written", EXIT_UNMET) from None
-    tables = Tables(facts, result, overrides)
+    tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
     try:
@@ -231,6 +243,8 @@ def solve(
     if not quiet:
         wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
         show_roster(console, tables, wide)
+    if loaded.published is not None:
+        show_changes(console, tables)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
@@ -269,9 +283,15 @@ def check(
         Path, typer.Argument(help="An output folder, or a roster.csv (inspection, week, secondee).")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option(help="The published roster it replans (as given to solve --baseline).")
+    ] = None,
+    frozen_before: Annotated[str | None, typer.Option(help="As given to solve --frozen-before.")] = None,
 ) -> None:
     """Check any roster against every rule, and recompute its cost."""
-    loaded = _load(scenario)
+    loaded = _load(
+        scenario, Overrides(baseline=str(baseline) if baseline else None, frozen_before=frozen_before)
+    )
     try:
         tables = read_tables(roster)
     except FolderError as exc:

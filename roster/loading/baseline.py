@@ -170,9 +170,30 @@ class _History:
     def check(self) -> None:
         self._one_week_per_pair_and_inspection()
         frozen = [r for r in self.rows if self.first is not None and r.week < self.first]
+        self.leavers: dict[str, list[PublishedRow]] = {}
         for row in frozen:
             self._frozen_row(row)
+        for secondee, rows in self.leavers.items():
+            self._leaver(secondee, rows)
         self._frozen_together(frozen)
+
+    def _leaver(self, secondee: str, rows: list[PublishedRow]) -> None:
+        """A secondee `remove:` drops who has worked weeks before frozen_before."""
+        assert self.first is not None
+        file, line = self.removed[("secondees", secondee)]
+        worked = ", ".join(f"{r.inspection} (week of {r.week})" for r in sorted(rows, key=lambda r: r.week))
+        last = self.first - dt.timedelta(days=3)
+        start = self.scenario.start
+        self.problems.append(
+            Problem(
+                file,
+                line,
+                "remove.secondees",
+                f"`{secondee}` has worked {worked}, before frozen_before {self.first}: a secondee who leaves"
+                f" keeps their past. Keep them and end their secondment instead, e.g. `change: {{secondees:"
+                f" {{{secondee}: {{available: [{start}, {last}]}}}}}}` (their last day, {last} or later)",
+            )
+        )
 
     def _one_week_per_pair_and_inspection(self) -> None:
         seen: dict[tuple[str, str], PublishedRow] = {}
@@ -200,17 +221,7 @@ class _History:
         scenario = self.scenario
         words = f"`{row.secondee}` was on {row.inspection} in the week of {row.week} (published, before frozen_before {self.first})"
         if ("secondees", row.secondee) in self.removed:
-            file, line = self.removed[("secondees", row.secondee)]
-            self.problems.append(
-                Problem(
-                    file,
-                    line,
-                    "remove.secondees",
-                    f"{words}: a secondee who leaves keeps their past. Keep them, and end their `available`"
-                    f" on their last day instead (e.g. `change: {{secondees: {{{row.secondee}: {{available:"
-                    f" [<first day>, <last day>]}}}}}}`)",
-                )
-            )
+            self.leavers.setdefault(row.secondee, []).append(row)
             return
         if ("inspections", row.inspection) in self.removed:
             file, line = self.removed[("inspections", row.inspection)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,49 +211,99 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
         raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
 
 
-def overrides_tree(
-    settings: list[str], drop_secondees: list[str], drop_inspections: list[str]
-) -> CommentedMap:
-    """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
-    yaml = YAML(typ="rt")
-    variant = CommentedMap()
-    for setting in settings:
-        key, sep, text = setting.partition("=")
-        if not sep or not key.strip():
+@dataclass(frozen=True)
+class Overrides:
+    """Changes given on the command line, applied as a variant of the scenario file.
+
+    Parameters
+    ----------
+    settings
+        `KEY=VALUE` pairs: `rules.max_inspections_per_week=5` (the value is read as YAML).
+    drop_secondees, drop_inspections
+        Ids to leave out, as `remove:` does.
+    baseline
+        The published roster to replan (`--baseline`): wins over `baseline.roster` in the file.
+    frozen_before
+        `--frozen-before`: wins over `baseline.frozen_before` in the file.
+    """
+
+    settings: tuple[str, ...] = ()
+    drop_secondees: tuple[str, ...] = ()
+    drop_inspections: tuple[str, ...] = ()
+    baseline: str | None = None
+    frozen_before: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.settings, self.drop_secondees, self.drop_inspections, self.baseline, self.frozen_before)
+        )
+
+    def words(self) -> list[str]:
+        """The overrides as typed, for `summary.json`."""
+        out = [f"--set {x}" for x in self.settings] + [f"--drop-secondee {x}" for x in self.drop_secondees]
+        out += [f"--drop-inspection {x}" for x in self.drop_inspections]
+        out += [f"--baseline {self.baseline}"] if self.baseline else []
+        return out + ([f"--frozen-before {self.frozen_before}"] if self.frozen_before else [])
+
+
+def _setting(yaml: YAML, variant: CommentedMap, setting: str) -> None:
+    key, sep, text = setting.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(
+            [Problem("<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5")]
+        )
+    try:
+        value = yaml.load(text) if text.strip() else None
+    except YAMLError as exc:
+        raise ScenarioError(
+            [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
+        ) from None
+    node = variant
+    parts = key.strip().split(".")
+    for n, part in enumerate(parts[:-1]):
+        node = node.setdefault(part, CommentedMap())
+        if not isinstance(node, CommentedMap):
+            inside = ".".join(parts[: n + 1])
             raise ScenarioError(
                 [
                     Problem(
-                        "<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5"
+                        "<--set>", None, key, f"`{inside}` is set to a value, so it has no `{parts[n + 1]}`"
                     )
                 ]
             )
-        try:
-            value = yaml.load(text) if text.strip() else None
-        except YAMLError as exc:
-            raise ScenarioError(
-                [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
-            ) from None
-        node = variant
-        parts = key.strip().split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, CommentedMap())
-        node[parts[-1]] = value
+    node[parts[-1]] = value
+
+
+def overrides_tree(overrides: Overrides) -> CommentedMap:
+    """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
+    yaml = YAML(typ="rt")
+    variant = CommentedMap()
+    for setting in overrides.settings:
+        _setting(yaml, variant, setting)
     remove = CommentedMap()
-    if drop_secondees:
-        remove["secondees"] = CommentedSeq(drop_secondees)
-    if drop_inspections:
-        remove["inspections"] = CommentedSeq(drop_inspections)
+    if overrides.drop_secondees:
+        remove["secondees"] = CommentedSeq(overrides.drop_secondees)
+    if overrides.drop_inspections:
+        remove["inspections"] = CommentedSeq(overrides.drop_inspections)
     if remove:
         variant["remove"] = remove
+    if overrides.baseline is not None or overrides.frozen_before is not None:
+        baseline = variant.setdefault("baseline", CommentedMap())
+        if overrides.baseline is not None:
+            baseline["roster"] = str(Path(overrides.baseline).absolute())  # relative to where it is typed
+        if overrides.frozen_before is not None:
+            baseline["frozen_before"] = _date_or_text(overrides.frozen_before)
     return variant
 
 
-def load_scenario(
-    path: str | Path,
-    settings: list[str] | None = None,
-    drop_secondees: list[str] | None = None,
-    drop_inspections: list[str] | None = None,
-) -> Scenario:
+def _date_or_text(text: str) -> Any:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return text  # validation says what is wrong with it
+
+
+def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scenario:
     """Read and validate a scenario file (merging the bases it extends, then any overrides), and
     the published roster it replans, if any (`baseline:`).
 
@@ -264,8 +315,8 @@ def load_scenario(
     path = Path(path)
     origins = Origins(str(path))
     tree = resolve(path, origins)
-    if settings or drop_secondees or drop_inspections:
-        variant = overrides_tree(settings or [], drop_secondees or [], drop_inspections or [])
+    if overrides:
+        variant = overrides_tree(overrides)
         origins.mark(variant, "<command line>")
         if not isinstance(tree, CommentedMap):
             raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of scenario keys")])

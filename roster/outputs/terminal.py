@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from roster.labels import COST_TERM_LABELS, STATUS_LABELS
+from roster.labels import BOOKING_LABELS, CHANGE_LABELS, COST_TERM_LABELS, STATUS_LABELS
 from roster.outputs.tables import Tables
 from roster.solving import Progress
 
@@ -90,3 +90,43 @@ def show_roster(console: Console, tables: Tables, wide: Console | None = None) -
     )
     for item in tables.shortfalls:
         console.print(f"[red]shortfall:[/] {escape(item.reason)}", highlight=False)
+
+
+def show_changes(console: Console, tables: Tables) -> None:
+    """What must be done since the published roster: who joins, leaves or moves, and the bookings."""
+    changes = tables.changes
+    summary = tables.summary.get("baseline", {})
+    moved = summary.get("moved_inspections", [])
+    counts = {str(k): int(n) for k, n in changes["change"].value_counts().items()}
+    said = ", ".join(
+        f"{n} {CHANGE_LABELS[k].removesuffix('s') if n == 1 else k}" for k, n in sorted(counts.items())
+    )
+    first = summary.get("frozen_before")
+    console.print(
+        f"Against the published roster ({escape(str(summary.get('roster')))}"
+        f"{f', frozen before {first}' if first else ''}): {len(changes)} change(s){f' ({said})' if said else ''},"
+        f" {len(moved)} inspection(s) moved{': ' + escape(', '.join(moved)) if moved else ''}.",
+        highlight=False,
+    )
+    if not len(changes):
+        return
+    table = Table(
+        "who", "inspection", "before", "after", "change", "hotel", title="Changes to the published roster"
+    )
+    for row in changes.itertuples():
+        stay = ""
+        if row.booking in ("cancel", "amend"):
+            stay += f"{row.check_in_before} to {row.check_out_before}"
+        if row.booking == "amend":
+            stay += " → "
+        if row.booking in ("book", "amend"):
+            stay += f"{row.check_in_after} to {row.check_out_after}"
+        table.add_row(
+            escape(str(row.name)),
+            escape(f"{row.inspection} ({row.body_name})"),
+            str(row.week_before) or "-",
+            str(row.week_after) or "-",
+            CHANGE_LABELS[str(row.change)],
+            escape(BOOKING_LABELS[str(row.booking)] + (f": {stay}" if stay else "")),
+        )
+    console.print(table)
