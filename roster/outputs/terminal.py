@@ -98,9 +98,7 @@ def show_changes(console: Console, tables: Tables) -> None:
     summary = tables.summary.get("baseline", {})
     moved = summary.get("moved_inspections", [])
     counts = {str(k): int(n) for k, n in changes["change"].value_counts().items()}
-    said = ", ".join(
-        f"{n} {CHANGE_LABELS[k].removesuffix('s') if n == 1 else k}" for k, n in sorted(counts.items())
-    )
+    said = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))  # "1 joined, 2 left"
     first = summary.get("frozen_before")
     console.print(
         f"Against the published roster ({escape(str(summary.get('roster')))}"
