@@ -7,7 +7,7 @@ import signal
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -464,26 +464,43 @@ def compare(
     for label, values in result["metrics"].items():
         table.add_row(escape(label), *[escape(_cell(v)) for v in values])
     Console(width=max(140, 30 + 26 * len(outcomes))).print(table)
-    for change in result["changes"]:
-        console.rule(escape(f"{change['from']} → {change['to']}"))
-        for who, moves in change["moved"].items():
-            parts = [
-                f"left {', '.join(moves['left'])}" if moves["left"] else "",
-                f"joined {', '.join(moves['joined'])}" if moves["joined"] else "",
-            ]
-            console.print(f"{who}: " + "; ".join(p for p in parts if p), highlight=False, markup=False)
-        if change["hotel_stays_added"]:
-            console.print(
-                "hotel stays added: " + ", ".join(change["hotel_stays_added"]), highlight=False, markup=False
-            )
-        if change["hotel_stays_removed"]:
-            console.print(
-                "hotel stays removed: " + ", ".join(change["hotel_stays_removed"]),
-                highlight=False,
-                markup=False,
-            )
-        if not change["moved"]:
-            console.print("the same teams", highlight=False)
+    for index, change in enumerate(result["changes"], start=1):
+        _print_changes(change, outcomes[0].names | outcomes[index].names)
+
+
+def _print_changes(change: dict[str, Any], names: dict[str, str]) -> None:
+    """Who joined, left or moved from one outcome to another, and the hotel stays that follows."""
+    frozen = f" (from {change['frozen_before']} on)" if change["frozen_before"] else ""
+    console.rule(escape(f"{change['from']} → {change['to']}{frozen}"))
+    by_person: dict[str, list[str]] = {}
+    for c in change["changes"]:
+        when = {
+            "joined": f"joined {c['inspection']} ({c['week_after']})",
+            "left": f"left {c['inspection']} ({c['week_before']})",
+            "moved": f"moved on {c['inspection']} from {c['week_before']} to {c['week_after']}",
+        }[c["change"]]
+        by_person.setdefault(c["secondee"], []).append(
+            when + ("" if c["booking"] == "none" else f": {c['booking']} hotel")
+        )
+    for who, lines in by_person.items():
+        label = f"{names[who]} ({who})" if who in names else who
+        console.print(f"{label}: " + "; ".join(lines), highlight=False, markup=False)
+    for m in change["moved_inspections"]:
+        after = f"to {m['week_after']}" if m["week_after"] else "out of the programme"
+        console.print(
+            f"{m['inspection']} moved from {m['week_before']} {after}", highlight=False, markup=False
+        )
+    bookings = {
+        k: sum(1 for c in change["changes"] if c["booking"] == k) for k in ("book", "cancel", "amend")
+    }
+    if any(bookings.values()):
+        console.print(
+            "hotel stays: " + ", ".join(f"{n} to {k}" for k, n in bookings.items() if n), highlight=False
+        )
+    if not change["changes"] and not change["moved_inspections"]:
+        console.print(
+            "no changes: the same people on the same inspections in the same weeks", highlight=False
+        )
 
 
 @app.command()
