@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +291,44 @@ class _History:
                     f"{words}, which the scenario no longer allows: the secondee {why.words(1).format(body=scenario.body(insp.body).label)}",
                 )
 
+    def _frozen_carers_and_rhythm(self, frozen: list[PublishedRow], weeks_of: dict[str, set[int]]) -> None:
+        """A carer's hotel-night limit and a hard rhythm, among the frozen rows (rule 10)."""
+        scenario = self.scenario
+        rhythm = scenario.rules.rhythm
+        nights: Counter[str] = Counter()
+        for r in frozen:
+            person = scenario.secondees[self.person_index[r.secondee]]
+            if person.carer is not None and person.carer.max_nights_away is not None:
+                insp = scenario.inspection(r.inspection)
+                minutes = f.journey_minutes(scenario, person, scenario.body(insp.body))
+                kind = f.arrangement(
+                    minutes, f.commute_limit(scenario.rules, person), scenario.rules.night_before_minutes
+                )
+                nights[r.secondee] += f.hotel_nights(kind, len(scenario.rules.inspection_days))
+        for s, n in sorted(nights.items()):
+            k = self.person_index[s]
+            limit = scenario.secondees[k].carer.max_nights_away  # type: ignore[union-attr]
+            if limit is not None and n > limit:
+                self.problem(
+                    scenario.where(f"secondees[{k}].carer.max_nights_away"),
+                    f"secondees[{k}].carer.max_nights_away",
+                    f"`{s}` has already had {n} hotel nights (published, before frozen_before), over"
+                    f" `max_nights_away: {limit}`: raise it to {n} at least",
+                )
+        if not rhythm.hard:
+            return
+        for s, weeks in sorted(weeks_of.items()):
+            ordered = sorted(weeks)
+            runs = [len(list(g)) for _, g in groupby(enumerate(ordered), key=lambda t: t[1] - t[0])]
+            short = any(0 < b - a - 1 < rhythm.weeks_off for a, b in pairwise(ordered))
+            if any(run > rhythm.weeks_on for run in runs) or short:
+                self.problem(
+                    scenario.where("rules.rhythm.hard"),
+                    "rules.rhythm.hard",
+                    f"the published roster breaks the rhythm for `{s}` before frozen_before, so it cannot be"
+                    " hard now: set `rhythm: {hard: false}`, or move frozen_before earlier",
+                )
+
     def _frozen_together(self, frozen: list[PublishedRow]) -> None:
         """Rules 3, 4 and 8 among the frozen rows themselves."""
         scenario = self.scenario
@@ -319,6 +358,7 @@ class _History:
                         f" over `max_back_to_back: {rules.max_back_to_back}`: raise it, or move frozen_before earlier",
                     )
                     break
+        self._frozen_carers_and_rhythm(frozen, weeks_of)
         for i, n in sorted(team.items()):
             k = self.inspection_index[i]
             if n > scenario.inspections[k].team_max:

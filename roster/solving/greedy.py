@@ -47,9 +47,8 @@ def place_weeks(facts: Facts, candidates: dict[tuple[str, int], list[str]]) -> d
                     return True
         return False
 
-    for insp in sorted(scenario.inspections, key=lambda i: (len(allowed[i.id]), i.id)):
-        if not allowed[insp.id]:
-            continue  # no week at all: the scenario is infeasible, and no roster is made
+    placeable = [i for i in scenario.inspections if allowed[i.id]]  # no week at all: infeasible, no roster
+    for insp in sorted(placeable, key=lambda i: (len(allowed[i.id]), i.id)):
         if not find(insp.id, set()):
             put(
                 insp.id, min(allowed[insp.id], key=lambda u: (len(members[u]), u))
