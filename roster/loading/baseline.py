@@ -176,7 +176,12 @@ class _History:
             self._frozen_row(row)
         for secondee, rows in self.leavers.items():
             self._leaver(secondee, rows)
-        self._frozen_together(frozen)
+        kept = [
+            r
+            for r in frozen
+            if ("secondees", r.secondee) not in self.removed and ("inspections", r.inspection) not in self.removed
+        ]
+        self._frozen_together(kept)
 
     def _leaver(self, secondee: str, rows: list[PublishedRow]) -> None:
         """A secondee `remove:` drops who has worked weeks before frozen_before."""

@@ -17,7 +17,7 @@ from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
 
 METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-    ("status", lambda s: s["status"]),
+    ("status", lambda s: s.get("status")),
     ("objective", lambda s: s["objective"]),
     *[(f"  {term}", (lambda t: lambda s: s["cost_terms"].get(t, 0))(term)) for term in COST_TERMS],
     ("best bound", lambda s: s["best_bound"]),
@@ -138,15 +138,19 @@ def changes_between(first: Outcome, other: Outcome) -> dict[str, Any]:
     }
 
 
+def _metric(get: Callable[[dict[str, Any]], Any], summary: dict[str, Any]) -> Any:
+    """A figure of a summary; None where the summary lacks it (no roster, or a hand-made file)."""
+    if summary.get("objective") is None and get is not METRICS[0][1]:
+        return None
+    try:
+        return get(summary)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def comparison(outcomes: list[Outcome]) -> dict[str, Any]:
     """The metrics side by side, and what changed from the first outcome to each other one."""
-    table = {
-        label: [
-            get(o.summary) if o.summary.get("objective") is not None or label == "status" else None
-            for o in outcomes
-        ]
-        for label, get in METRICS
-    }
+    table = {label: [_metric(get, o.summary) for o in outcomes] for label, get in METRICS}
     first = outcomes[0]
     return {
         "scenarios": [o.label for o in outcomes],
