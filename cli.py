@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sys
@@ -38,11 +39,12 @@ from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
 from roster.outputs.report import report as make_report
 from roster.outputs.tables import Tables
-from roster.outputs.terminal import progress_printer, show_changes, show_roster
+from roster.outputs.terminal import progress_printer, show_changes, show_repairs, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
 from roster.workflows.regress import regress as run_regression
+from roster.workflows.replace import ReplaceError, repairs
 
 app = typer.Typer(
     add_completion=False,
@@ -501,6 +503,102 @@ def _print_changes(change: dict[str, Any], names: dict[str, str]) -> None:
         console.print(
             "no changes: the same people on the same inspections in the same weeks", highlight=False
         )
+
+
+@app.command()
+def replace(
+    folder: Annotated[Path, typer.Argument(help="The solved output folder of the roster in hand.")],
+    secondee: Annotated[str, typer.Argument(help="Who cannot go.")],
+    inspection: Annotated[str | None, typer.Option(help="The inspection they cannot go on.")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="A Monday: the week they cannot go (any inspection).")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="The scenario (default: the one the folder was solved from).")
+    ] = None,
+    frozen_before: Annotated[
+        str | None, typer.Option(help="A Monday: weeks before it stay as they are (default: the folder's).")
+    ] = None,
+    alternatives: Annotated[int, typer.Option(min=1, max=10, help="How many repairs to offer.")] = 3,
+    choose: Annotated[int, typer.Option(min=1, help="Which repair to write (1 is the best).")] = 1,
+    out: Annotated[Path | None, typer.Option(help="Where to write it (default: FOLDER-replace/).")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search per repair.")] = 10.0,
+    deterministic: Annotated[
+        bool, typer.Option(help="One worker, fixed seed, deterministic time limit.")
+    ] = False,
+) -> None:
+    """X cannot go on inspection Y (or in week W): who instead? The few best repairs, each a whole roster."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if inspection is None and week is None:
+        raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
+    try:
+        summary = read_summary(folder / "summary.json")
+        config = SolveConfig(time_limit=time_limit, deterministic=deterministic)
+    except (FolderError, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    path = _scenario_of(folder, summary, scenario)
+    first = frozen_before or (
+        (summary.get("baseline") or {}).get("frozen_before")
+        if isinstance(summary.get("baseline"), dict)
+        else None
+    )
+    loaded = _load(path, Overrides(baseline=str(folder), frozen_before=first))
+    monday = _monday(loaded, week) if week is not None else None
+    target = out or folder.with_name(f"{folder.name}-replace")
+    try:
+        check_target(target, [Path(f) for f in loaded.source_files])
+        found = repairs(loaded, secondee, inspection, monday, alternatives, config)
+    except (ReplaceError, FolderError) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted: nothing written", EXIT_UNMET) from None
+    if not found:
+        raise fail(f"no roster keeps every rule without `{secondee}` there", EXIT_UNMET)
+    show_repairs(console, found, loaded)
+    if choose > len(found):
+        raise fail(f"--choose {choose}: there are {len(found)} repair(s)")
+    chosen = found[choose - 1]
+    words = [
+        f"replace {secondee}"
+        + (f" --inspection {inspection}" if inspection else "")
+        + (f" --week {week}" if week else "")
+    ]
+    tables = Tables(chosen.facts, chosen.result, words)
+    try:
+        write_folder(target, tables.files(), [Path(f) for f in loaded.source_files])
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote repair {choose} to {escape(str(target))}/ (its changes.csv lists what to do).",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> Path:
+    """The scenario to repair with: the one given, else the one the folder records."""
+    if given is not None:
+        return given
+    recorded = summary.get("scenario")
+    file = recorded.get("file") if isinstance(recorded, dict) else None
+    if not isinstance(file, str) or not Path(file).is_file():
+        raise fail(
+            f"{folder}/summary.json does not say which scenario it was solved from: give --scenario FILE"
+        )
+    return Path(file)
+
+
+def _monday(scenario: Scenario, text: str) -> int:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--week: `{text}` is not a date like {scenario.start}") from None
+    if day.weekday() != 0:
+        raise fail(f"--week: {day} is a {day:%A}; a week is named by its Monday")
+    w = scenario.week_index(day)
+    if not 0 <= w < scenario.weeks:
+        raise fail(f"--week: {day} is outside the horizon ({scenario.start} to {scenario.end})")
+    return w
 
 
 @app.command()

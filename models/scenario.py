@@ -52,6 +52,7 @@ class Scenario(StrictModel):
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
     _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
     _source: dict[str, str] = PrivateAttr(default_factory=dict)
+    _file: str | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------ weeks
 
@@ -115,6 +116,14 @@ class Scenario(StrictModel):
             if path in self._source:
                 return self._source[path]
         return next(iter(self._source.values()), f"`{key}`").split(":")[0] if self._source else f"`{key}`"
+
+    @property
+    def file(self) -> str | None:
+        """The scenario file this was loaded from (absolute), when it was."""
+        return self._file
+
+    def set_file(self, file: str) -> None:
+        self._file = file
 
     @property
     def published(self) -> PublishedRoster | None:

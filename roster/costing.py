@@ -102,7 +102,9 @@ def evaluate(
     team: dict[str, int] = defaultdict(int)
     weeks_of: dict[str, set[int]] = defaultdict(set)
     bodies_of: dict[str, set[str]] = defaultdict(set)
+    rows_of: dict[str, list[tuple[str, int]]] = defaultdict(list)  # each secondee's (inspection, week)
     for s, i, w in assignments:
+        rows_of[s].append((i, w))
         trip = facts.trip(s, body_of[i])
         terms["hotel"] += trip.hotel_pounds
         terms["travel"] += trip.travel_pounds
@@ -119,7 +121,8 @@ def evaluate(
             result.shortfall[insp.id] + result.experienced_missing[insp.id]
         )
     for person in scenario.secondees:
-        n = sum(1 for s, _, _ in assignments if s == person.id)
+        mine = rows_of[person.id]
+        n = len(mine)
         result.per_secondee[person.id] = n
         lo, hi = facts.targets[person.id]
         terms["under_use"] += costs.under_use * max(0, lo - n)
@@ -130,8 +133,8 @@ def evaluate(
         result.rhythm_breaks[person.id] = breaks
         terms["rhythm"] += costs.rhythm * breaks
         off = {scenario.week_index(d) for d in person.prefers.off_weeks}
-        unmet = sum(1 for s, i, w in assignments if s == person.id and w in off)
-        unmet += sum(1 for s, i, _ in assignments if s == person.id and body_of[i] in person.avoids.bodies)
+        unmet = sum(1 for _, w in mine if w in off)
+        unmet += sum(1 for i, _ in mine if body_of[i] in person.avoids.bodies)
         if person.prefers.bodies and not bodies_of[person.id] & set(person.prefers.bodies):
             unmet += 1
         result.unmet_preferences[person.id] = unmet

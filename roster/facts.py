@@ -240,6 +240,9 @@ class Facts:
     """All facts of a scenario, computed once and shared by solver, checker and reports."""
 
     scenario: Scenario
+    excluded: frozenset[tuple[str, str | None, int | None]] = frozenset()
+    """(secondee, inspection, week) triples a quick repair rules out (`roster replace`): a None
+    inspection rules out the whole week, a None week the pair in any week."""
     _trips: dict[tuple[str, str], Trip] = field(default_factory=dict)
     _pairs: dict[tuple[str, str], Reason | None] = field(default_factory=dict)
 
@@ -405,4 +408,10 @@ class Facts:
                 out += [(s, i.id, w) for s in free[w] if s in fits]
         if self.frozen_before is not None:  # before frozen_before, only the published rows (rule 11)
             out = [t for t in out if t[2] >= self.frozen_before or t in self.frozen]
+        if self.excluded:
+            out = [t for t in out if not self.is_excluded(t)]
         return out
+
+    def is_excluded(self, triple: tuple[str, str, int]) -> bool:
+        s, i, w = triple
+        return bool({(s, i, None), (s, None, w), (s, i, w)} & self.excluded)

@@ -17,10 +17,11 @@ from cli import app
 from models import Scenario
 from roster.analysis.check import check_report
 from roster.facts import Facts
-from roster.loading import ScenarioError, load_scenario
+from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import read_tables, write_folder
 from roster.outputs.tables import Tables
 from roster.solving import solve
+from roster.workflows.replace import repairs
 from tests.conftest import DETERMINISTIC, SCENARIOS, monday, solve_checked
 from tests.test_bruteforce import brute_force, random_scenario
 
@@ -398,3 +399,72 @@ def history_cost(sc: Scenario, published: Any, published_weeks: Any, frozen: int
         return costs.change * changes + costs.move * moves
 
     return extra
+
+
+# ------------------------------------------------------------------ replace
+
+
+def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    with open(published / "inspections.csv", encoding="utf-8") as handle:
+        tight = {r["inspection"] for r in csv.DictReader(handle) if r["team_size"] == r["min"]}
+    who, inspection, week = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12" and r[1] in tight)[0]
+    scenario = load_scenario(SCENARIOS / "cohort.yaml", Overrides(baseline=str(published)))
+    found = repairs(scenario, who, inspection, count=3, config=DETERMINISTIC)
+    assert found and [r.rank for r in found] == list(range(1, len(found) + 1))
+    costs = [r.result.objective or 0 for r in found]
+    assert costs == sorted(costs)  # best first
+    offered = [tuple(r.instead) for r in found]
+    assert len(set(offered)) == len(offered)  # each offers someone else
+    for r in found:
+        out = tmp_path / f"repair-{r.rank}"
+        write_folder(out, r.tables.files())
+        report = check_report(scenario, read_tables(out))
+        assert report.valid, report.violations
+        assert (who, inspection, week) not in rows_of(out)
+        assert r.extra - found[0].extra == (r.result.objective or 0) - costs[0]
+    code, output = run(
+        "replace",
+        str(published),
+        who,
+        "--inspection",
+        inspection,
+        "--deterministic",
+        "--out",
+        str(tmp_path / "chosen"),
+        "--choose",
+        "2",
+    )
+    assert code in (0, 1), output
+    assert "Repairs, best first" in output and (tmp_path / "chosen" / "changes.csv").exists()
+    assert (
+        run("check", str(SCENARIOS / "cohort.yaml"), str(tmp_path / "chosen"), "--baseline", str(published))[
+            0
+        ]
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nobody", "--inspection", "peel-kent-1"], "no secondee `nobody`"),
+        (["me-33"], "--inspection ID, --week MONDAY"),
+        (["me-33", "--inspection", "peel-kent-1"], "nothing to replace"),
+        (["me-33", "--week", "2026-09-15"], "Tuesday"),
+        (["me-33", "--week", "2026-09-14", "--frozen-before", "2026-10-05"], "history cannot be repaired"),
+    ],
+)
+def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], words: str) -> None:
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    code, output = run("replace", str(published), *args, "--out", str(tmp_path / "out"))
+    assert code == 2 and words in output and "Traceback" not in output, output
+    assert not (tmp_path / "out").exists()

@@ -179,7 +179,8 @@ class _History:
         kept = [
             r
             for r in frozen
-            if ("secondees", r.secondee) not in self.removed and ("inspections", r.inspection) not in self.removed
+            if ("secondees", r.secondee) not in self.removed
+            and ("inspections", r.inspection) not in self.removed
         ]
         self._frozen_together(kept)
 

@@ -326,6 +326,7 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
             raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
+    scenario.set_file(str(path.absolute()))
     if scenario.baseline is not None:
         scenario.set_published(read_published(scenario, origins.removed))
     return scenario

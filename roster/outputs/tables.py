@@ -311,7 +311,7 @@ class Tables:
         for insp in self.scenario.inspections:
             places, missing = ev.shortfall[insp.id], ev.experienced_missing[insp.id]
             if places or missing:
-                reason = shortfall_reason(self.facts, self.result, insp.id)
+                reason = shortfall_reason(self.facts, self.result, insp.id, ev)
                 out.append(Shortfall(insp.id, insp.body, self._week(insp.id), places, missing, reason))
         return out
 
@@ -343,7 +343,7 @@ class Tables:
                 "max": max(counts) if counts else 0,
             },
             "shortfalls": [asdict(s) for s in self.shortfalls],
-            "scenario": {"name": scenario.name, "sha256": scenario.sha256()},
+            "scenario": {"name": scenario.name, "sha256": scenario.sha256(), "file": scenario.file},
             "solver": dict(result.solver),
             "use": [
                 {

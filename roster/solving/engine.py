@@ -123,14 +123,16 @@ def carry_over(
 def complete(m: RosterModel, weeks: dict[str, int], assignments: list[Triple]) -> list[int] | None:
     """The value of every model variable for a roster, or None when it breaks a hard rule.
 
-    The roster fixes `runs` and `x`; the auxiliary variables (breaks, shortfalls, use) follow, found
-    by solving a copy of the model with those fixed.
+    The roster fixes `runs` (of the inspections in `weeks`) and `x`; the auxiliary variables
+    (breaks, shortfalls, use) and the weeks of the other inspections follow, found by solving a copy
+    of the model with those fixed.
     """
     copy = m.model.clone()
     copy.clear_hints()  # type: ignore[no-untyped-call]
     chosen = set(assignments)
     for (i, w), var in m.runs.items():
-        copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks.get(i) == w))
+        if i in weeks:  # an inspection with no week in the roster (nobody on it) is placed freely
+            copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks[i] == w))
     for triple, var in m.x.items():
         copy.add(copy.get_int_var_from_proto_index(var.index) == int(triple in chosen))
     solver = cp_model.CpSolver()
@@ -150,7 +152,8 @@ def hint(m: RosterModel, weeks: dict[str, int], assignments: list[Triple], value
         return
     chosen = set(assignments)
     for (i, w), var in m.runs.items():
-        m.model.add_hint(var, int(weeks.get(i) == w))
+        if i in weeks:
+            m.model.add_hint(var, int(weeks[i] == w))
     for triple, var in m.x.items():
         m.model.add_hint(var, int(triple in chosen))
 
