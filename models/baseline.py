@@ -42,3 +42,6 @@ class PublishedRoster:
     sha256: str  # of that file
     rows: tuple[PublishedRow, ...]
     removed: frozenset[str] = frozenset()  # ids the scenario's `remove:` names (rows become changes)
+    inspection_weeks: tuple[tuple[str, dt.date], ...] = ()
+    """The published week of every inspection, from the inspections.csv beside the roster.csv when
+    there is one (it also places inspections that nobody was published on)."""

@@ -308,11 +308,9 @@ class Facts:
         for insp in self.scenario.inspections:
             weeks = self.scenario.allowed_weeks(insp)
             if first is not None:
-                published = self.published_weeks.get(insp.id)
-                if published is not None and published < first:
-                    weeks = [published]  # it has run (loading checked that the scenario allows it)
-                else:
-                    weeks = [w for w in weeks if w >= first]  # nothing new before frozen_before
+                # it has run (loading checked that the scenario allows it), or nothing new before then
+                kept = self.kept_weeks.get(insp.id)
+                weeks = [kept] if kept is not None else [w for w in weeks if w >= first]
             out[insp.id] = weeks
         return out
 
@@ -351,6 +349,29 @@ class Facts:
     def published_weeks(self) -> dict[str, int]:
         """The published week of each inspection with at least one published row."""
         return inspection_weeks(self.published)
+
+    @cached_property
+    def listed_weeks(self) -> dict[str, int]:
+        """The published week of every inspection the published roster places: its rows, and the
+        inspections.csv beside it (which also places inspections nobody was published on)."""
+        published = self.scenario.published
+        listed = {i: self.scenario.week_index(d) for i, d in published.inspection_weeks} if published else {}
+        return listed | self.published_weeks
+
+    @cached_property
+    def kept_weeks(self) -> dict[str, int]:
+        """The inspections that ran before `frozen_before`, and their weeks (rule 11): as published,
+        or, for one the published roster does not place, its fixed week when that is before
+        (it ran, unstaffed)."""
+        first = self.frozen_before
+        if first is None:
+            return {}
+        kept = {i: w for i, w in self.listed_weeks.items() if w < first}
+        for insp in self.scenario.inspections:
+            weeks = self.scenario.allowed_weeks(insp)
+            if insp.id not in self.listed_weeks and len(weeks) == 1 and weeks[0] < first:
+                kept[insp.id] = weeks[0]
+        return kept
 
     @cached_property
     def frozen(self) -> frozenset[tuple[str, str, int]]:

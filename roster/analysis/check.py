@@ -429,23 +429,34 @@ class _Checker:
         self._history_of_inspections(frozen)
 
     def _history_of_inspections(self, frozen: str | None) -> None:
-        """Published inspections before frozen_before run in their week; no other runs before it."""
-        assert self.scenario.published is not None
-        published_weeks = {r.inspection: r.week.isoformat() for r in self.scenario.published.rows}
+        """Inspections that ran before frozen_before keep their week; no other runs before it.
+
+        An inspection ran when the published roster places it (its rows, or the inspections.csv
+        beside it), or when nobody was published on it and its only allowed week is before.
+        Published inspections with rows that run in another week now are moves.
+        """
+        published = self.scenario.published
+        assert published is not None
+        staffed = {r.inspection: r.week.isoformat() for r in published.rows}
+        listed = {i: d.isoformat() for i, d in published.inspection_weeks} | staffed
         running = {i: self.scenario.monday(w).isoformat() for i, w in self.week_of.items()}
-        for i, week in sorted(published_weeks.items()):
-            if frozen is not None and week < frozen:
-                if running.get(i) != week:
-                    self.flag(
-                        "history",
-                        f"{i} ran in the week of {week} (published, before frozen_before {frozen}) but the roster has it in {running.get(i, 'no week')}",
-                        inspection=i,
-                        weeks=(week,),
-                    )
-            elif running.get(i) != week:
-                self.moves.append(i)
+        kept = {i: w for i, w in listed.items() if frozen is not None and w < frozen}
+        for insp in self.scenario.inspections:
+            allowed = self.scenario.allowed_weeks(insp)
+            only = self.scenario.monday(allowed[0]).isoformat() if len(allowed) == 1 else None
+            if frozen is not None and insp.id not in listed and only is not None and only < frozen:
+                kept[insp.id] = only
+        for i, week in sorted(kept.items()):
+            if running.get(i) != week:
+                self.flag(
+                    "history",
+                    f"{i} ran in the week of {week} (before frozen_before {frozen}) but the roster has it in {running.get(i, 'no week')}",
+                    inspection=i,
+                    weeks=(week,),
+                )
+        self.moves += [i for i, week in sorted(staffed.items()) if i not in kept and running.get(i) != week]
         for i, week in sorted(running.items()):
-            if frozen is not None and week < frozen and published_weeks.get(i) != week:
+            if frozen is not None and week < frozen and kept.get(i) != week:
                 self.flag(
                     "history",
                     f"{i} runs in the week of {week}, before frozen_before {frozen}, where the published roster does not have it",

@@ -75,13 +75,56 @@ def read_published(scenario: Scenario, removed: Removed) -> PublishedRoster:
         )
     problems: list[Problem] = []
     rows = _rows(scenario, path, table.to_dict("records"), removed, problems)
+    weeks = _inspection_weeks(scenario, path.parent / "inspections.csv", rows, problems)
     if not problems:
-        _History(scenario, path, rows, removed, problems).check()
+        _History(scenario, path, rows, removed, problems, weeks).check()
     if problems:
         raise ScenarioError(problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     gone = frozenset(ident for _, ident in removed)
-    return PublishedRoster(scenario.baseline.roster, str(path), digest, tuple(rows), gone)
+    return PublishedRoster(scenario.baseline.roster, str(path), digest, tuple(rows), gone, weeks)
+
+
+def _inspection_weeks(
+    scenario: Scenario, path: Path, rows: list[PublishedRow], problems: list[Problem]
+) -> tuple[tuple[str, dt.date], ...]:
+    """The week of each published inspection, from the inspections.csv of a published output folder.
+
+    Only the inspections the scenario still has; a week that contradicts the roster's rows is bad
+    input. Without the file, the rows alone place the inspections.
+    """
+    if not path.is_file():
+        return ()
+    try:
+        table = read_csv(path)
+    except CsvError as exc:
+        problems.append(Problem(str(path), None, "", str(exc)))
+        return ()
+    if not {"inspection", "week"} <= set(table.columns):
+        return ()
+    by_rows = {r.inspection: r.week for r in rows}
+    known = {i.id for i in scenario.inspections}
+    out = []
+    for n, (ident, text) in enumerate(zip(table["inspection"], table["week"], strict=True), start=2):
+        if not text or ident not in known:
+            continue
+        try:
+            week = dt.date.fromisoformat(str(text))
+        except ValueError:
+            problems.append(Problem(str(path), n, "week", f"`{text}` is not a date like 2026-09-14"))
+            continue
+        if ident in by_rows and by_rows[ident] != week:
+            problems.append(
+                Problem(
+                    str(path),
+                    n,
+                    "week",
+                    f"{ident} is in the week of {week} here but of {by_rows[ident]} in the roster",
+                )
+            )
+            continue
+        out.append((str(ident), week))
+    return tuple(out)
 
 
 def _rows(
@@ -149,7 +192,9 @@ class _History:
         rows: list[PublishedRow],
         removed: Removed,
         problems: list[Problem],
+        inspection_weeks: tuple[tuple[str, dt.date], ...] = (),
     ) -> None:
+        self.inspection_weeks = inspection_weeks
         self.scenario = scenario
         self.path = str(path)
         self.rows = rows
@@ -176,6 +221,7 @@ class _History:
             self._frozen_row(row)
         for secondee, rows in self.leavers.items():
             self._leaver(secondee, rows)
+        self._frozen_unstaffed()
         kept = [
             r
             for r in frozen
@@ -183,6 +229,22 @@ class _History:
             and ("inspections", r.inspection) not in self.removed
         ]
         self._frozen_together(kept)
+
+    def _frozen_unstaffed(self) -> None:
+        """An inspection published before frozen_before with nobody on it keeps its week too."""
+        staffed = {r.inspection for r in self.rows}
+        for ident, week in self.inspection_weeks:
+            if ident in staffed or self.first is None or week >= self.first:
+                continue
+            n = self.inspection_index[ident]
+            insp = self.scenario.inspections[n]
+            if self.scenario.week_index(week) not in self.scenario.allowed_weeks(insp):
+                self.problem(
+                    self.scenario.where(f"inspections[{n}]"),
+                    f"inspections[{n}]",
+                    f"{ident} ran in the week of {week} (published, before frozen_before {self.first}): an"
+                    f" inspection that has run cannot be moved; give it `week: {week}` again",
+                )
 
     def _leaver(self, secondee: str, rows: list[PublishedRow]) -> None:
         """A secondee `remove:` drops who has worked weeks before frozen_before."""

@@ -93,7 +93,7 @@ def build(facts: Facts, config: SolveConfig) -> Built:
         warm = ("previous roster", config.previous.weeks, config.previous.assignments)
     elif config.warm_start and facts.published:
         published = [(p.secondee, p.inspection, p.week) for p in facts.published]
-        warm = ("published roster", facts.published_weeks, published)
+        warm = ("published roster", facts.listed_weeks, published)
     if warm is not None:
         source = warm[0]
         weeks, assignments = carry_over(facts, warm[1], warm[2])

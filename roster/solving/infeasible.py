@@ -118,10 +118,9 @@ def _feasible(facts: Facts, active: set[int]) -> tuple[bool, list[int]]:
     if facts.frozen_before is not None and facts.frozen_before > 0:
         history = model.new_bool_var("history")
         for (n, w), var in runs.items():
-            published = facts.published_weeks.get(scenario.inspections[n].id)
-            ran = published is not None and published < facts.frozen_before
-            if w < facts.frozen_before or ran:  # rule 11: a run before frozen_before only as published
-                model.add(var == int(ran and w == published)).only_enforce_if(history)
+            kept = facts.kept_weeks.get(scenario.inspections[n].id)
+            if w < facts.frozen_before or kept is not None:  # rule 11: before frozen_before only as it ran
+                model.add(var == int(w == kept)).only_enforce_if(history)
         literals.append(history)
     model.add_assumptions([literals[k] for k in sorted(active)])
     solver = cp_model.CpSolver()
