@@ -373,6 +373,7 @@ def history_cost(sc: Scenario, published: Any, published_weeks: Any, frozen: int
     before = {(s, i): w for s, i, w in published}
     was_run = dict(published_weeks)
     staffed = {i for _, i, _ in published}
+    fixed = {i.id: weeks[0] for i in sc.inspections if len(weeks := sc.allowed_weeks(i)) == 1}
 
     def extra(weeks: tuple[int, ...], teams: tuple[Any, ...]) -> int | None:
         after = {
@@ -388,7 +389,8 @@ def history_cost(sc: Scenario, published: Any, published_weeks: Any, frozen: int
             if w < frozen and before.get(pair) != w:
                 return None
         for i, w in runs.items():
-            if w < frozen and not (i in staffed and was_run.get(i) == w):
+            ran_unstaffed = i not in staffed and fixed.get(i) == w  # nobody published on it, its week fixed
+            if w < frozen and not (i in staffed and was_run.get(i) == w) and not ran_unstaffed:
                 return None
         for i in staffed:
             if was_run[i] < frozen and runs.get(i) != was_run[i]:
