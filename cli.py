@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +23,7 @@ from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
 from roster.labels import COST_TERM_LABELS
-from roster.loading import ScenarioError, load_scenario
+from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.loading.sheets import is_scenario_folder
 from roster.loading.workbook import import_workbook
 from roster.outputs.folder import (
@@ -49,13 +50,14 @@ from roster.outputs.scenario_files import (
     write_file,
 )
 from roster.outputs.tables import Tables
-from roster.outputs.terminal import progress_printer, show_roster
+from roster.outputs.terminal import progress_printer, show_changes, show_repairs, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
 from roster.workflows.rebuild import RosterInputError
 from roster.workflows.rebuild import rebuild as rebuild_roster
 from roster.workflows.regress import regress as run_regression
+from roster.workflows.replace import ReplaceError, repairs
 
 app = typer.Typer(
     add_completion=False,
@@ -74,14 +76,9 @@ def bundled_scenario(name: str = "cohort.yaml") -> Path:
     return Path(str(resources.files("scenarios").joinpath(name)))
 
 
-def _load(
-    path: Path,
-    settings: list[str] | None = None,
-    drop_secondees: list[str] | None = None,
-    drop_inspections: list[str] | None = None,
-) -> Scenario:
+def _load(path: Path, overrides: Overrides | None = None) -> Scenario:
     try:
-        return load_scenario(path, settings, drop_secondees, drop_inspections)
+        return load_scenario(path, overrides)
     except ScenarioError as exc:
         raise _unusable(path, exc) from None
 
@@ -208,6 +205,18 @@ def solve(
     drop_inspection: Annotated[
         list[str] | None, typer.Option(help="Leave an inspection out (repeatable).")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Replan this published roster (a roster.csv or its output folder); wins over baseline.roster."
+        ),
+    ] = None,
+    frozen_before: Annotated[
+        str | None,
+        typer.Option(
+            help="A Monday: weeks before it are history and stay as published; wins over baseline.frozen_before."
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario and write the roster and accommodation plan."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a scheduler's stop, handled as Ctrl-C
@@ -224,11 +233,16 @@ def solve(
     except ConfigError as exc:
         raise fail(str(exc)) from None
     path = scenario or bundled_scenario()
-    overrides = [f"--set {x}" for x in set_ or []] + [f"--drop-secondee {x}" for x in drop_secondee or []]
-    overrides += [f"--drop-inspection {x}" for x in drop_inspection or []]
+    overrides = Overrides(
+        tuple(set_ or ()),
+        tuple(drop_secondee or ()),
+        tuple(drop_inspection or ()),
+        str(baseline) if baseline is not None else None,
+        frozen_before,
+    )
     folder = out or Path("out") / safe_name(path.stem, "scenario")
     try:
-        loaded = _load(path, set_, drop_secondee, drop_inspection)
+        loaded = _load(path, overrides)
         inputs = [Path(f) for f in loaded.source_files]
         try:
             check_target(folder, inputs)
@@ -239,7 +253,7 @@ def solve(
         result = engine_solve(facts, config)
     except KeyboardInterrupt:
         raise fail("interrupted before the search began: nothing written", EXIT_UNMET) from None
-    tables = Tables(facts, result, overrides)
+    tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
     try:
@@ -251,6 +265,8 @@ def solve(
     if not quiet:
         wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
         show_roster(console, tables, wide)
+    if loaded.published is not None:
+        show_changes(console, tables)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
@@ -289,9 +305,15 @@ def check(
         Path, typer.Argument(help="An output folder, or a roster.csv (inspection, week, secondee).")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option(help="The published roster it replans (as given to solve --baseline).")
+    ] = None,
+    frozen_before: Annotated[str | None, typer.Option(help="As given to solve --frozen-before.")] = None,
 ) -> None:
     """Check any roster against every rule, and recompute its cost."""
-    loaded = _load(scenario)
+    loaded = _load(
+        scenario, Overrides(baseline=str(baseline) if baseline else None, frozen_before=frozen_before)
+    )
     try:
         tables = read_tables(roster)
     except FolderError as exc:
@@ -464,26 +486,139 @@ def compare(
     for label, values in result["metrics"].items():
         table.add_row(escape(label), *[escape(_cell(v)) for v in values])
     Console(width=max(140, 30 + 26 * len(outcomes))).print(table)
-    for change in result["changes"]:
-        console.rule(escape(f"{change['from']} → {change['to']}"))
-        for who, moves in change["moved"].items():
-            parts = [
-                f"left {', '.join(moves['left'])}" if moves["left"] else "",
-                f"joined {', '.join(moves['joined'])}" if moves["joined"] else "",
-            ]
-            console.print(f"{who}: " + "; ".join(p for p in parts if p), highlight=False, markup=False)
-        if change["hotel_stays_added"]:
-            console.print(
-                "hotel stays added: " + ", ".join(change["hotel_stays_added"]), highlight=False, markup=False
-            )
-        if change["hotel_stays_removed"]:
-            console.print(
-                "hotel stays removed: " + ", ".join(change["hotel_stays_removed"]),
-                highlight=False,
-                markup=False,
-            )
-        if not change["moved"]:
-            console.print("the same teams", highlight=False)
+    for index, change in enumerate(result["changes"], start=1):
+        _print_changes(change, outcomes[0].names | outcomes[index].names)
+
+
+def _print_changes(change: dict[str, Any], names: dict[str, str]) -> None:
+    """Who joined, left or moved from one outcome to another, and the hotel stays that follows."""
+    frozen = f" (from {change['frozen_before']} on)" if change["frozen_before"] else ""
+    console.rule(escape(f"{change['from']} → {change['to']}{frozen}"))
+    by_person: dict[str, list[str]] = {}
+    for c in change["changes"]:
+        when = {
+            "joined": f"joined {c['inspection']} ({c['week_after']})",
+            "left": f"left {c['inspection']} ({c['week_before']})",
+            "moved": f"moved on {c['inspection']} from {c['week_before']} to {c['week_after']}",
+        }[c["change"]]
+        by_person.setdefault(c["secondee"], []).append(
+            when + ("" if c["booking"] == "none" else f": {c['booking']} hotel")
+        )
+    for who, lines in by_person.items():
+        label = f"{names[who]} ({who})" if who in names else who
+        console.print(f"{label}: " + "; ".join(lines), highlight=False, markup=False)
+    for m in change["moved_inspections"]:
+        after = f"to {m['week_after']}" if m["week_after"] else "out of the programme"
+        console.print(
+            f"{m['inspection']} moved from {m['week_before']} {after}", highlight=False, markup=False
+        )
+    bookings = {
+        k: sum(1 for c in change["changes"] if c["booking"] == k) for k in ("book", "cancel", "amend")
+    }
+    if any(bookings.values()):
+        console.print(
+            "hotel stays: " + ", ".join(f"{n} to {k}" for k, n in bookings.items() if n), highlight=False
+        )
+    if not change["changes"] and not change["moved_inspections"]:
+        console.print(
+            "no changes: the same people on the same inspections in the same weeks", highlight=False
+        )
+
+
+@app.command()
+def replace(
+    folder: Annotated[Path, typer.Argument(help="The solved output folder of the roster in hand.")],
+    secondee: Annotated[str, typer.Argument(help="Who cannot go.")],
+    inspection: Annotated[str | None, typer.Option(help="The inspection they cannot go on.")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="A Monday: the week they cannot go (any inspection).")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="The scenario (default: the one the folder was solved from).")
+    ] = None,
+    frozen_before: Annotated[
+        str | None, typer.Option(help="A Monday: weeks before it stay as they are (default: the folder's).")
+    ] = None,
+    alternatives: Annotated[int, typer.Option(min=1, max=10, help="How many repairs to offer.")] = 3,
+    choose: Annotated[int, typer.Option(min=1, help="Which repair to write (1 is the best).")] = 1,
+    out: Annotated[Path | None, typer.Option(help="Where to write it (default: FOLDER-replace/).")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search per repair.")] = 10.0,
+    deterministic: Annotated[
+        bool, typer.Option(help="One worker, fixed seed, deterministic time limit.")
+    ] = False,
+) -> None:
+    """X cannot go on inspection Y (or in week W): who instead? The few best repairs, each a whole roster."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if inspection is None and week is None:
+        raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
+    try:
+        summary = read_summary(folder / "summary.json")
+        config = SolveConfig(time_limit=time_limit, deterministic=deterministic)
+    except (FolderError, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    path = _scenario_of(folder, summary, scenario)
+    first = frozen_before or (
+        (summary.get("baseline") or {}).get("frozen_before")
+        if isinstance(summary.get("baseline"), dict)
+        else None
+    )
+    loaded = _load(path, Overrides(baseline=str(folder), frozen_before=first))
+    monday = _monday(loaded, week) if week is not None else None
+    target = out or folder.with_name(f"{folder.name}-replace")
+    try:
+        check_target(target, [Path(f) for f in loaded.source_files])
+        found = repairs(loaded, secondee, inspection, monday, alternatives, config)
+    except (ReplaceError, FolderError) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted: nothing written", EXIT_UNMET) from None
+    if not found:
+        raise fail(f"no roster keeps every rule without `{secondee}` there", EXIT_UNMET)
+    show_repairs(console, found, loaded)
+    if choose > len(found):
+        raise fail(f"--choose {choose}: there are {len(found)} repair(s)")
+    chosen = found[choose - 1]
+    words = [
+        f"replace {secondee}"
+        + (f" --inspection {inspection}" if inspection else "")
+        + (f" --week {week}" if week else "")
+    ]
+    tables = Tables(chosen.facts, chosen.result, words)
+    try:
+        write_folder(target, tables.files(), [Path(f) for f in loaded.source_files])
+    except FolderError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"Wrote repair {choose} to {escape(str(target))}/ (its changes.csv lists what to do).",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> Path:
+    """The scenario to repair with: the one given, else the one the folder records."""
+    if given is not None:
+        return given
+    recorded = summary.get("scenario")
+    file = recorded.get("file") if isinstance(recorded, dict) else None
+    if not isinstance(file, str) or not Path(file).is_file():
+        raise fail(
+            f"{folder}/summary.json does not say which scenario it was solved from: give --scenario FILE"
+        )
+    return Path(file)
+
+
+def _monday(scenario: Scenario, text: str) -> int:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--week: `{text}` is not a date like {scenario.start}") from None
+    if day.weekday() != 0:
+        raise fail(f"--week: {day} is a {day:%A}; a week is named by its Monday")
+    w = scenario.week_index(day)
+    if not 0 <= w < scenario.weeks:
+        raise fail(f"--week: {day} is outside the horizon ({scenario.start} to {scenario.end})")
+    return w
 
 
 @app.command()
@@ -556,7 +691,7 @@ def export(
     loaded = _load(scenario)
     try:
         check_writable(file, force, loaded.source_files, WORKBOOK)
-        write_file(file, workbook_bytes(loaded))
+        write_file(file, workbook_bytes(loaded, file))
     except FolderError as exc:
         raise fail(str(exc)) from None
     console.print(
@@ -580,7 +715,7 @@ def import_(
     try:
         check_writable(target, force, [workbook], (".yaml", ".yml"))
         data, loaded = import_workbook(workbook)
-        write_file(target, scenario_yaml(data, workbook.name))
+        write_file(target, scenario_yaml(data, loaded, workbook, target))
     except ScenarioError as exc:
         raise _unusable(workbook, exc) from None
     except FolderError as exc:

@@ -69,8 +69,8 @@ def measure(
     facts = Facts(scenario)
     model = constraints.build(facts)
     build = time.perf_counter() - started
-    _, greedy = construct(facts)
-    greedy_cost = evaluate(facts, greedy).objective
+    greedy_weeks, greedy = construct(facts)
+    greedy_cost = evaluate(facts, greedy, greedy_weeks).objective
 
     history: list[tuple[float, float, float]] = []
     t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from constraints import (
     eligibility,
     experience,
     fairness,
+    history,
     one_place,
     preferences,
     programme,
@@ -45,6 +46,7 @@ def build(facts: Facts) -> RosterModel:
     m.add_terms("under_use", under)
     m.add_terms("over_use", over)
     m.add_terms("preference", preferences.add(m))
+    m.add_terms("change", history.add(m))
     m.model.minimize(m.objective())
     return m
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 Triple = tuple[str, str, int]
 LinearExpr = cp_model.LinearExprT
-Term = tuple[int, cp_model.IntVar]
+Term = tuple[int, cp_model.LinearExprT]  # a weight, and a variable or its negation
 
 
 @dataclass
@@ -49,6 +49,7 @@ class RosterModel:
     by_inspection: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
     terms: dict[str, list[Term]] = field(default_factory=lambda: {name: [] for name in COST_TERMS})
+    offset: int = 0  # pounds the roster costs whatever it is (a published pair that cannot stay)
 
     def __post_init__(self) -> None:
         self._create_runs()
@@ -92,7 +93,10 @@ class RosterModel:
         self.terms[name].extend((c, v) for c, v in terms if c)
 
     def objective(self) -> LinearExpr:
-        return cp_model.LinearExpr.weighted_sum(
-            [v for terms in self.terms.values() for _, v in terms],
-            [c for terms in self.terms.values() for c, _ in terms],
+        return (
+            cp_model.LinearExpr.weighted_sum(
+                [v for terms in self.terms.values() for _, v in terms],
+                [c for terms in self.terms.values() for c, _ in terms],
+            )
+            + self.offset
         )

@@ -17,9 +17,9 @@ def add(m: RosterModel) -> None:
     for (i, w), var in m.runs.items():
         per_week[w].append(var)
         choices[i].append(var)
-    for i, variables in choices.items():
-        if i not in m.fixed:
-            m.model.add_exactly_one(variables)
+    for insp in scenario.inspections:
+        if insp.id not in m.fixed:
+            m.model.add_exactly_one(choices[insp.id])  # no allowed week at all: infeasible, and diagnosed
     for w, running in per_week.items():
         cap = scenario.rules.cap(scenario.monday(w))
         if len(running) > cap:

@@ -1,5 +1,6 @@
 """Pydantic models of the inspection programme: pure data and validation, no solver."""
 
+from models.baseline import Baseline, PublishedRoster, PublishedRow
 from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection, Needs, TeamSize
 from models.people import Avoids, Carer, Prefers, Secondee
@@ -11,6 +12,7 @@ __all__ = [
     "ELIGIBLE_RANKS",
     "Avoids",
     "Background",
+    "Baseline",
     "Body",
     "Carer",
     "Costs",
@@ -18,6 +20,8 @@ __all__ = [
     "Location",
     "Needs",
     "Prefers",
+    "PublishedRoster",
+    "PublishedRow",
     "Rhythm",
     "Rules",
     "Scenario",

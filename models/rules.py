@@ -28,6 +28,10 @@ class Costs(StrictModel):
     rhythm: NonNegativeInt = 200
     preference: NonNegativeInt = 50
     shortfall: NonNegativeInt = 10000
+    change: NonNegativeInt = 300
+    """Per change to a published roster (a pair that joins, leaves or moves week): a person to tell."""
+    move: NonNegativeInt = 1000
+    """Per published inspection moved to another week: a force to re-notify, a team to rebook."""
 
 
 class TravelEstimate(StrictModel):

@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel, did_you_mean
+from models.baseline import Baseline, PublishedRoster
 from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection
 from models.people import Secondee
@@ -44,11 +45,14 @@ class Scenario(StrictModel):
     secondees: list[Secondee] = Field(default_factory=list)
     travel: list[TravelTime] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
+    baseline: Baseline | None = None
 
+    _published: PublishedRoster | None = PrivateAttr(default=None)
     _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
     _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
     _source: dict[str, str] = PrivateAttr(default_factory=dict)
+    _file: str | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------ weeks
 
@@ -112,6 +116,22 @@ class Scenario(StrictModel):
             if path in self._source:
                 return self._source[path]
         return next(iter(self._source.values()), f"`{key}`").split(":")[0] if self._source else f"`{key}`"
+
+    @property
+    def file(self) -> str | None:
+        """The scenario file this was loaded from (absolute), when it was."""
+        return self._file
+
+    def set_file(self, file: str) -> None:
+        self._file = file
+
+    @property
+    def published(self) -> PublishedRoster | None:
+        """The published roster this scenario replans, once read (`roster.loading`)."""
+        return self._published
+
+    def set_published(self, published: PublishedRoster | None) -> None:
+        self._published = published
 
     @property
     def source_files(self) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roster.facts import Facts
+from roster.history import Change, Placed, inspection_weeks, list_changes, moved_inspections
 from roster.labels import COST_TERMS
 
 Triple = tuple[str, str, int]
@@ -30,6 +31,8 @@ class Evaluation:
     unmet_preferences: dict[str, int] = field(default_factory=dict)
     hotel_nights: int = 0
     travel_minutes: int = 0
+    changes: list[Change] = field(default_factory=list)  # to the published roster, when replanning
+    moves: list[str] = field(default_factory=list)  # published inspections in another week now
 
     @property
     def objective(self) -> int:
@@ -74,8 +77,22 @@ def experienced_members(facts: Facts, assignments: Sequence[Triple]) -> dict[str
     return count
 
 
-def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
-    """Cost of a roster given as (secondee, inspection, week) triples."""
+def placed(facts: Facts, assignments: Iterable[Triple]) -> list[Placed]:
+    """A roster's rows with their bodies and arrangements, as `roster.history` compares them."""
+    body_of = {i.id: i.body for i in facts.scenario.inspections}
+    return [
+        Placed(s, i, body_of[i], w, facts.trip(s, body_of[i]).arrangement.value) for s, i, w in assignments
+    ]
+
+
+def evaluate(
+    facts: Facts, assignments: Sequence[Triple], weeks: Mapping[str, int] | None = None
+) -> Evaluation:
+    """Cost of a roster given as (secondee, inspection, week) triples.
+
+    `weeks` (the week each inspection runs in) counts the published inspections moved when a
+    published roster is replanned; without it, the weeks of the assignments stand for them.
+    """
     scenario = facts.scenario
     costs = scenario.rules.costs
     rules = scenario.rules
@@ -85,7 +102,9 @@ def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
     team: dict[str, int] = defaultdict(int)
     weeks_of: dict[str, set[int]] = defaultdict(set)
     bodies_of: dict[str, set[str]] = defaultdict(set)
+    rows_of: dict[str, list[tuple[str, int]]] = defaultdict(list)  # each secondee's (inspection, week)
     for s, i, w in assignments:
+        rows_of[s].append((i, w))
         trip = facts.trip(s, body_of[i])
         terms["hotel"] += trip.hotel_pounds
         terms["travel"] += trip.travel_pounds
@@ -102,7 +121,8 @@ def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
             result.shortfall[insp.id] + result.experienced_missing[insp.id]
         )
     for person in scenario.secondees:
-        n = sum(1 for s, _, _ in assignments if s == person.id)
+        mine = rows_of[person.id]
+        n = len(mine)
         result.per_secondee[person.id] = n
         lo, hi = facts.targets[person.id]
         terms["under_use"] += costs.under_use * max(0, lo - n)
@@ -113,10 +133,16 @@ def evaluate(facts: Facts, assignments: Sequence[Triple]) -> Evaluation:
         result.rhythm_breaks[person.id] = breaks
         terms["rhythm"] += costs.rhythm * breaks
         off = {scenario.week_index(d) for d in person.prefers.off_weeks}
-        unmet = sum(1 for s, i, w in assignments if s == person.id and w in off)
-        unmet += sum(1 for s, i, _ in assignments if s == person.id and body_of[i] in person.avoids.bodies)
+        unmet = sum(1 for _, w in mine if w in off)
+        unmet += sum(1 for i, _ in mine if body_of[i] in person.avoids.bodies)
         if person.prefers.bodies and not bodies_of[person.id] & set(person.prefers.bodies):
             unmet += 1
         result.unmet_preferences[person.id] = unmet
         terms["preference"] += costs.preference * unmet
+    if facts.published:
+        after = placed(facts, assignments)
+        result.changes = list_changes(facts.published, after, facts.frozen_before)
+        running = dict(weeks) if weeks is not None else inspection_weeks(after)
+        result.moves = moved_inspections(facts.published_weeks, running, facts.frozen_before)
+        terms["change"] = costs.change * len(result.changes) + costs.move * len(result.moves)
     return result

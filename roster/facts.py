@@ -14,6 +14,7 @@ from functools import cached_property
 
 from models import Body, Inspection, Location, Rules, Scenario, Secondee
 from models.rules import Costs, TravelEstimate
+from roster.history import Placed, inspection_weeks
 from roster.labels import REASON_WORDS, counted
 
 EARTH_RADIUS_KM = 6371.0
@@ -244,6 +245,9 @@ class Facts:
     """All facts of a scenario, computed once and shared by solver, checker and reports."""
 
     scenario: Scenario
+    excluded: frozenset[tuple[str, str | None, int | None]] = frozenset()
+    """(secondee, inspection, week) triples a quick repair rules out (`roster replace`): a None
+    inspection rules out the whole week, a None week the pair in any week."""
     _trips: dict[tuple[str, str], Trip] = field(default_factory=dict)
     _pairs: dict[tuple[str, str], Reason | None] = field(default_factory=dict)
 
@@ -304,11 +308,83 @@ class Facts:
 
     @cached_property
     def _allowed(self) -> dict[str, list[int]]:
-        return {i.id: self.scenario.allowed_weeks(i) for i in self.scenario.inspections}
+        first = self.frozen_before
+        out = {}
+        for insp in self.scenario.inspections:
+            weeks = self.scenario.allowed_weeks(insp)
+            if first is not None:
+                # it has run (loading checked that the scenario allows it), or nothing new before then
+                kept = self.kept_weeks.get(insp.id)
+                weeks = [kept] if kept is not None else [w for w in weeks if w >= first]
+            out[insp.id] = weeks
+        return out
 
     def allowed_weeks(self, inspection_id: str) -> list[int]:
-        """Week indices in which the inspection may run (rule 1)."""
+        """Week indices in which the inspection may run: rule 1, and rule 11 when replanning."""
         return self._allowed[inspection_id]
+
+    # ---------------------------------------------------------- history
+
+    @cached_property
+    def frozen_before(self) -> int | None:
+        """The week index of `baseline.frozen_before`: weeks before it are history (rule 11)."""
+        baseline = self.scenario.baseline
+        if baseline is None or baseline.frozen_before is None:
+            return None
+        return self.scenario.week_index(baseline.frozen_before)
+
+    @cached_property
+    def published(self) -> tuple[Placed, ...]:
+        """Every row of the published roster (also those of ids the scenario has since removed),
+        with the arrangement it was booked with: the published column, else the facts'."""
+        published = self.scenario.published
+        if published is None:
+            return ()
+        out = []
+        for row in published.rows:
+            insp = self._inspections.get(row.inspection)
+            body = insp.body if insp is not None else row.body or ""
+            kind = row.arrangement
+            if kind is None and insp is not None and row.secondee in self._people:
+                kind = self.trip(row.secondee, insp.body).arrangement.value
+            out.append(Placed(row.secondee, row.inspection, body, self.scenario.week_index(row.week), kind))
+        return tuple(out)
+
+    @cached_property
+    def published_weeks(self) -> dict[str, int]:
+        """The published week of each inspection with at least one published row."""
+        return inspection_weeks(self.published)
+
+    @cached_property
+    def listed_weeks(self) -> dict[str, int]:
+        """The published week of every inspection the published roster places: its rows, and the
+        inspections.csv beside it (which also places inspections nobody was published on)."""
+        published = self.scenario.published
+        listed = {i: self.scenario.week_index(d) for i, d in published.inspection_weeks} if published else {}
+        return listed | self.published_weeks
+
+    @cached_property
+    def kept_weeks(self) -> dict[str, int]:
+        """The inspections that ran before `frozen_before`, and their weeks (rule 11): as published,
+        or, for one the published roster does not place, its fixed week when that is before
+        (it ran, unstaffed)."""
+        first = self.frozen_before
+        if first is None:
+            return {}
+        kept = {i: w for i, w in self.listed_weeks.items() if w < first}
+        for insp in self.scenario.inspections:
+            weeks = self.scenario.allowed_weeks(insp)
+            if insp.id not in self.listed_weeks and len(weeks) == 1 and weeks[0] < first:
+                kept[insp.id] = weeks[0]
+        return kept
+
+    @cached_property
+    def frozen(self) -> frozenset[tuple[str, str, int]]:
+        """The published rows before `frozen_before`: they stay exactly as they are (rule 11)."""
+        first = self.frozen_before
+        if first is None:
+            return frozenset()
+        return frozenset((p.secondee, p.inspection, p.week) for p in self.published if p.week < first)
 
     @cached_property
     def targets(self) -> dict[str, tuple[int, int]]:
@@ -356,4 +432,12 @@ class Facts:
             fits = {s for s in maybe if self.pair_reason(s, i.id) is None}
             for w in weeks:
                 out += [(s, i.id, w) for s in free[w] if s in fits]
+        if self.frozen_before is not None:  # before frozen_before, only the published rows (rule 11)
+            out = [t for t in out if t[2] >= self.frozen_before or t in self.frozen]
+        if self.excluded:
+            out = [t for t in out if not self.is_excluded(t)]
         return out
+
+    def is_excluded(self, triple: tuple[str, str, int]) -> bool:
+        s, i, w = triple
+        return bool({(s, i, None), (s, None, w), (s, i, w)} & self.excluded)

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -109,8 +110,14 @@ def random_scenario(rng: random.Random) -> Scenario:
     )
 
 
-def brute_force(sc: Scenario) -> int | None:
-    """The least cost over every roster that breaks no hard rule."""
+Extra = Callable[[tuple[int, ...], tuple[Any, ...]], int | None]
+
+
+def brute_force(sc: Scenario, extra: Extra | None = None) -> int | None:
+    """The least cost over every roster that breaks no hard rule.
+
+    `extra(weeks, teams)` adds the cost of more rules to a roster, or rules it out (None).
+    """
     rules = sc.rules
     costs = rules.costs
     days = len(rules.inspection_days)
@@ -161,8 +168,9 @@ def brute_force(sc: Scenario) -> int | None:
             teams_per_insp.append(tuple(teams))
         for chosen in itertools.product(*teams_per_insp):
             cost = price(sc, weeks, chosen, trip)
-            if cost is not None:
-                best = min(best, cost)
+            more = extra(weeks, chosen) if extra is not None and cost is not None else 0
+            if cost is not None and more is not None:
+                best = min(best, cost + more)
     return None if best == math.inf else int(best)
 
 

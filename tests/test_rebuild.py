@@ -199,3 +199,14 @@ def test_a_rebuilt_folder_passes_check_exactly_when_its_roster_does(solved: Path
 
     agree()
     assert seen[True] and seen[False]  # both kinds were tried
+
+
+def test_rebuilding_a_replan_keeps_its_changes_and_its_cost(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "replan" / "leaver.yaml")
+    solved = solve_checked(scenario, tmp_path / "solved")
+    built = rebuild(scenario, read_tables(tmp_path / "solved")["roster"], "roster.csv")
+    assert built.violations == [] and built.tables.summary["objective"] == solved.objective
+    files = built.tables.files()
+    assert files["changes.csv"] == (tmp_path / "solved" / "changes.csv").read_text()
+    write_folder(tmp_path / "rebuilt", files)
+    assert check_report(scenario, read_tables(tmp_path / "rebuilt")).valid

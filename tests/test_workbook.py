@@ -26,6 +26,7 @@ from tests.conftest import SCENARIOS
 from tests.test_properties import scenarios
 
 SAMPLES = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "whatif").glob("*.yaml"))
+SAMPLES += sorted((SCENARIOS / "replan").glob("*.yaml"))  # a published roster, named relative to the file
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -34,7 +35,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def exported(scenario: Scenario, path: Path) -> Path:
-    write_file(path, workbook_bytes(scenario))
+    write_file(path, workbook_bytes(scenario, path))
     return path
 
 
@@ -70,6 +71,20 @@ def test_every_sample_exports_to_a_workbook_that_imports_back_the_same(sample: P
     scenario = load_scenario(sample)  # a variant is exported resolved
     book = exported(scenario, tmp_path / "s.xlsx")
     again = load_scenario(book)
+    if scenario.baseline is not None:  # the same published roster, named from where the workbook is
+        assert again.baseline is not None and again.baseline.roster != scenario.baseline.roster
+        read, published = again.published, scenario.published
+        assert read is not None and published is not None
+        assert Path(read.path).resolve() == Path(published.path).resolve() and read.sha256 == published.sha256
+        assert (read.rows, read.removed, read.inspection_weeks) == (
+            published.rows,
+            published.removed,
+            published.inspection_weeks,
+        )
+        assert Path(again.baseline.roster).name == Path(scenario.baseline.roster).name
+        unmoved = {"baseline": {"roster"}}
+        assert again.model_dump(exclude=unmoved) == scenario.model_dump(exclude=unmoved)
+        return
     assert again.model_dump() == scenario.model_dump()
     assert again.sha256() == scenario.sha256()
     folder = as_csv_folder(book, tmp_path / "csv", prefix="plan-")
@@ -84,6 +99,24 @@ def test_import_writes_yaml_that_loads_to_the_same_scenario(tmp_path: Path) -> N
     assert load_scenario(tmp_path / "peak.yaml").model_dump() == scenario.model_dump()
     assert run("import", str(book))[0] == 2  # never over an existing file without --force
     assert run("import", str(book), "--force")[0] == 0
+
+
+def test_export_and_import_keep_naming_the_published_roster_of_a_replan(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "replan" / "leaver.yaml")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, output = run(
+        "export", str(SCENARIOS / "replan" / "leaver.yaml"), str(tmp_path / "a" / "leaver.xlsx")
+    )
+    assert code == 0, output
+    code, output = run(
+        "import", str(tmp_path / "a" / "leaver.xlsx"), "--out", str(tmp_path / "b" / "leaver.yaml")
+    )
+    assert code == 0, output
+    again = load_scenario(tmp_path / "b" / "leaver.yaml")
+    assert again.published is not None and scenario.published is not None
+    assert again.published.sha256 == scenario.published.sha256
+    assert again.published.rows == scenario.published.rows
 
 
 NAMES = st.sampled_from(

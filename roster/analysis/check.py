@@ -110,6 +110,7 @@ class _Checker:
         self._eligibility()
         self._carers()
         self._team_and_experience()
+        self._history()
         self._costs()
         self._files()
         return self.report
@@ -378,6 +379,152 @@ class _Checker:
         self.report.shortfall_places = sum(self.short.values())
         self.report.experienced_missing = sum(self.exp_missing.values())
 
+    def _history(self) -> None:
+        """Rule 11 against the published roster, and the changes and moves since (docs/rules.md)."""
+        self.changes: dict[
+            tuple[str, str, str, str], str
+        ] = {}  # (secondee, inspection, before, after) -> kind
+        self.changes_counted = 0
+        self.moves: list[str] = []
+        published = self.scenario.published
+        if published is None:
+            return
+        baseline = self.scenario.baseline
+        first = baseline.frozen_before if baseline is not None else None
+        frozen = first.isoformat() if first else None
+        before = {(r.secondee, r.inspection): r.week.isoformat() for r in published.rows}
+        self.booked_before = {
+            (r.secondee, r.inspection): self._booked(r.secondee, r.inspection, r.arrangement)
+            for r in published.rows
+        }
+        after = {(row.secondee, row.inspection): row.week for row in rows(self.roster)}
+        for (s, i), week in before.items():
+            if frozen is not None and week < frozen:
+                if after.get((s, i)) != week:
+                    self.flag(
+                        "history",
+                        f"`{s}` was on {i} in the week of {week} (published, before frozen_before {frozen}):"
+                        f" the roster has {'the week of ' + after[(s, i)] if (s, i) in after else 'no such row'}",
+                        s,
+                        i,
+                        (week,),
+                    )
+            elif after.get((s, i)) != week:
+                kind = "moved" if (s, i) in after else "left"
+                self.changes[(s, i, week, after.get((s, i), ""))] = kind
+        for (s, i), week in after.items():
+            if (s, i) in before:
+                continue
+            if frozen is not None and week < frozen:
+                self.flag(
+                    "history",
+                    f"`{s}` is on {i} in the week of {week}, before frozen_before {frozen}, which the published roster does not have",
+                    s,
+                    i,
+                    (week,),
+                )
+            else:
+                self.changes[(s, i, "", week)] = "joined"
+        self.changes_counted = len(self.changes)
+        self._history_of_inspections(frozen)
+
+    def _history_of_inspections(self, frozen: str | None) -> None:
+        """Inspections that ran before frozen_before keep their week; no other runs before it.
+
+        An inspection ran when the published roster places it (its rows, or the inspections.csv
+        beside it), or when nobody was published on it and its only allowed week is before.
+        Published inspections with rows that run in another week now are moves.
+        """
+        published = self.scenario.published
+        assert published is not None
+        staffed = {r.inspection: r.week.isoformat() for r in published.rows}
+        listed = {i: d.isoformat() for i, d in published.inspection_weeks} | staffed
+        running = {i: self.scenario.monday(w).isoformat() for i, w in self.week_of.items()}
+        kept = {i: w for i, w in listed.items() if frozen is not None and w < frozen}
+        for insp in self.scenario.inspections:
+            allowed = self.scenario.allowed_weeks(insp)
+            only = self.scenario.monday(allowed[0]).isoformat() if len(allowed) == 1 else None
+            if frozen is not None and insp.id not in listed and only is not None and only < frozen:
+                kept[insp.id] = only
+        for i, week in sorted(kept.items()):
+            if running.get(i) != week:
+                self.flag(
+                    "history",
+                    f"{i} ran in the week of {week} (before frozen_before {frozen}) but the roster has it in {running.get(i, 'no week')}",
+                    inspection=i,
+                    weeks=(week,),
+                )
+        self.moves += [i for i, week in sorted(staffed.items()) if i not in kept and running.get(i) != week]
+        for i, week in sorted(running.items()):
+            if frozen is not None and week < frozen and kept.get(i) != week:
+                self.flag(
+                    "history",
+                    f"{i} runs in the week of {week}, before frozen_before {frozen}, where the published roster does not have it",
+                    inspection=i,
+                    weeks=(week,),
+                )
+
+    def _booked(self, secondee: str, inspection: str, published: str | None) -> str | None:
+        """The arrangement a published pair was booked with: the published column, else the rules'."""
+        if published is not None:
+            return published
+        person, insp = self.people.get(secondee), self.insps.get(inspection)
+        if person is None or insp is None:
+            return None
+        minutes = f.journey_minutes(self.scenario, person, self.scenario.body(insp.body))
+        return f.arrangement(
+            minutes, f.commute_limit(self.rules, person), self.rules.night_before_minutes
+        ).value
+
+    def _booking(self, kind: str, before: str | None, after: str | None) -> str:
+        """The booking column of changes.csv, worked out again: a stay on either side of the change."""
+        stayed = kind != "joined" and before != f.Arrangement.COMMUTE.value
+        stays = kind != "left" and after is not None and after != f.Arrangement.COMMUTE.value
+        return {(True, True): "amend", (True, False): "cancel", (False, True): "book"}.get(
+            (stayed, stays), "none"
+        )
+
+    def _changes_file(self, table: pd.DataFrame) -> None:
+        """changes.csv lists exactly the changes the roster makes to the published roster."""
+        if self.scenario.published is None:
+            self.flag("changes", "changes.csv is in the folder but the scenario replans no published roster")
+            return
+        kinds = {(row.secondee, row.inspection): str(row.kind) for row in rows(self.roster)}
+        expected = {
+            key: (kind, self._booking(kind, self.booked_before.get(key[:2]), kinds.get(key[:2])))
+            for key, kind in self.changes.items()
+        }
+        needed = ("secondee", "inspection", "week_before", "week_after", "change", "booking")
+        if any(c not in table.columns for c in needed):
+            self.flag("changes", f"changes.csv needs the columns {', '.join(needed)}")
+            return
+        listed = {
+            (row.secondee, row.inspection, row.week_before, row.week_after): (row.change, row.booking)
+            for row in rows(table)
+        }
+        for key in sorted(expected.keys() - listed.keys()):
+            self.flag(
+                "changes",
+                f"changes.csv leaves out that `{key[0]}` {expected[key][0]} on {key[1]}",
+                key[0],
+                key[1],
+            )
+        for key in sorted(listed.keys() - expected.keys()):
+            self.flag(
+                "changes",
+                f"changes.csv lists `{key[0]}` {listed[key][0]} on {key[1]}, which is no change",
+                key[0],
+                key[1],
+            )
+        for key in sorted(expected.keys() & listed.keys()):
+            if tuple(map(str, listed[key])) != expected[key]:
+                self.flag(
+                    "changes",
+                    f"changes.csv gives `{key[0]}` on {key[1]} as {'/'.join(map(str, listed[key]))}, the rules give {'/'.join(expected[key])}",
+                    key[0],
+                    key[1],
+                )
+
     def _costs(self) -> None:
         """The objective of OBJECTIVE.md, term by term."""
         costs = self.rules.costs
@@ -402,7 +549,7 @@ class _Checker:
             "rhythm": sum(self.breaks.values()) * costs.rhythm,
             "preference": unmet * costs.preference,
             "shortfall": (self.report.shortfall_places + self.report.experienced_missing) * costs.shortfall,
-            "change": 0,
+            "change": self.changes_counted * costs.change + len(self.moves) * costs.move,
         }
 
     # ----------------------------------------------- the other output files
@@ -429,6 +576,8 @@ class _Checker:
             self._weeks_file(self.tables["weeks"])
         if "inspections" in self.tables:
             self._inspections_file(self.tables["inspections"])
+        if "changes" in self.tables:
+            self._changes_file(self.tables["changes"])
         if "summary" in self.tables:
             self._summary(self.tables["summary"])
 
@@ -518,6 +667,17 @@ class _Checker:
                         inspection=str(row.inspection),
                     )
 
+    def _summary_baseline(self, summary: dict[str, Any]) -> None:
+        if self.scenario.published is None:
+            return
+        said = summary.get("baseline")
+        said = said if isinstance(said, dict) else {}
+        for key, value in (("changes", self.changes_counted), ("moves", len(self.moves))):
+            if said.get(key) != value:
+                self.flag(
+                    "summary", f"summary.json gives baseline {key} {said.get(key)}, the roster gives {value}"
+                )
+
     def _summary(self, summary: dict[str, Any]) -> None:
         report = self.report
         terms = summary.get("cost_terms", {})
@@ -552,8 +712,17 @@ class _Checker:
                 "summary",
                 f"summary.json gives travel_hours {summary['travel_hours']}, the roster gives {hours:.2f}",
             )
+        self._summary_baseline(summary)
+        self._summary_shortfalls(summary)
+
+    def _summary_shortfalls(self, summary: dict[str, Any]) -> None:
         # Rules 8 and 9 allow a short team only when the summary reports it as a shortfall.
-        listed = {s["inspection"]: s for s in summary.get("shortfalls", [])}
+        entries = summary.get("shortfalls")
+        listed = {
+            str(s.get("inspection")): s
+            for s in (entries if isinstance(entries, list) else [])
+            if isinstance(s, dict)
+        }
         for insp in self.insps:
             entry = listed.get(insp, {})
             reported = (entry.get("places", 0), entry.get("experienced_missing", 0))

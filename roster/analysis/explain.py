@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from roster.costing import evaluate, rhythm_breaks, run_through
+from roster.costing import Evaluation, evaluate, rhythm_breaks, run_through
 from roster.facts import Facts, Reason
 from roster.labels import ARRANGEMENT_LABELS, STANDING_WORDS, counted, hours_minutes, ordinal
 
@@ -119,8 +119,13 @@ class Standing:
         return text.removeprefix("is ").removeprefix("has ")
 
 
-def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccount:
-    """Count, for the week the inspection runs, what stopped each seconded secondee."""
+def account(
+    facts: Facts, result: Result, inspection_id: str, evaluation: Evaluation | None = None
+) -> ShortfallAccount:
+    """Count, for the week the inspection runs, what stopped each seconded secondee.
+
+    `evaluation` (of the same roster) saves pricing the roster again for each inspection explained.
+    """
     standing = Standing(facts, result)
     scenario = facts.scenario
     insp = scenario.inspection(inspection_id)
@@ -144,7 +149,7 @@ def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccoun
         RHYTHM,
         FREE,
     ]
-    ev = evaluate(facts, result.assignments)
+    ev = evaluation or evaluate(facts, result.assignments, result.weeks)
     has = sum(1 for _, i, _ in result.assignments if i == inspection_id)
     return ShortfallAccount(
         inspection=inspection_id,
@@ -160,7 +165,9 @@ def account(facts: Facts, result: Result, inspection_id: str) -> ShortfallAccoun
     )
 
 
-def shortfall_reason(facts: Facts, result: Result, inspection_id: str) -> str:
+def shortfall_reason(
+    facts: Facts, result: Result, inspection_id: str, evaluation: Evaluation | None = None
+) -> str:
     """The plain-words reason of a shortfall, for `summary.json` and the console."""
     if inspection_id not in result.weeks:
         insp = facts.scenario.inspection(inspection_id)
@@ -168,7 +175,7 @@ def shortfall_reason(facts: Facts, result: Result, inspection_id: str) -> str:
             f"{inspection_id} ({facts.scenario.body(insp.body).label}) has no week: the roster puts"
             f" nobody on it and it has no fixed week, so all {insp.team_min} place(s) are unfilled"
         )
-    return account(facts, result, inspection_id).words(facts.scenario.rules.max_back_to_back)
+    return account(facts, result, inspection_id, evaluation).words(facts.scenario.rules.max_back_to_back)
 
 
 @dataclass

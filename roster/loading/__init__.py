@@ -3,6 +3,7 @@
 Every problem found names the file, the line, the key, what was expected and a hint.
 """
 
-from roster.loading.reader import Problem, ScenarioError, load_scenario
+from roster.loading.errors import Problem, ScenarioError
+from roster.loading.reader import Overrides, load_scenario
 
-__all__ = ["Problem", "ScenarioError", "load_scenario"]
+__all__ = ["Overrides", "Problem", "ScenarioError", "load_scenario"]

@@ -16,37 +16,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
 from models.base import did_you_mean
+from roster.loading.baseline import read_published
+from roster.loading.errors import Problem, ScenarioError
 from roster.loading.sheets import is_workbook
 from roster.loading.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario file."""
-
-    file: str
-    line: int | None
-    key: str
-    message: str
-    cell: str = ""
-    """In a workbook: the cell (`Secondees!F12`, or `F12` in a CSV file), or the row."""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line and not self.file.startswith("<") else self.file
-        if self.cell:
-            where = f"{self.file}, {self.cell}"
-        key = f" `{self.key}`" if self.key else ""
-        return f"{where}:{key} {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be used, with every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def read_yaml(path: Path) -> Any:
@@ -244,50 +219,101 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
         raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
 
 
-def overrides_tree(
-    settings: list[str], drop_secondees: list[str], drop_inspections: list[str]
-) -> CommentedMap:
-    """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
-    yaml = YAML(typ="rt")
-    variant = CommentedMap()
-    for setting in settings:
-        key, sep, text = setting.partition("=")
-        if not sep or not key.strip():
+@dataclass(frozen=True)
+class Overrides:
+    """Changes given on the command line, applied as a variant of the scenario file.
+
+    Parameters
+    ----------
+    settings
+        `KEY=VALUE` pairs: `rules.max_inspections_per_week=5` (the value is read as YAML).
+    drop_secondees, drop_inspections
+        Ids to leave out, as `remove:` does.
+    baseline
+        The published roster to replan (`--baseline`): wins over `baseline.roster` in the file.
+    frozen_before
+        `--frozen-before`: wins over `baseline.frozen_before` in the file.
+    """
+
+    settings: tuple[str, ...] = ()
+    drop_secondees: tuple[str, ...] = ()
+    drop_inspections: tuple[str, ...] = ()
+    baseline: str | None = None
+    frozen_before: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.settings, self.drop_secondees, self.drop_inspections, self.baseline, self.frozen_before)
+        )
+
+    def words(self) -> list[str]:
+        """The overrides as typed, for `summary.json`."""
+        out = [f"--set {x}" for x in self.settings] + [f"--drop-secondee {x}" for x in self.drop_secondees]
+        out += [f"--drop-inspection {x}" for x in self.drop_inspections]
+        out += [f"--baseline {self.baseline}"] if self.baseline else []
+        return out + ([f"--frozen-before {self.frozen_before}"] if self.frozen_before else [])
+
+
+def _setting(yaml: YAML, variant: CommentedMap, setting: str) -> None:
+    key, sep, text = setting.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(
+            [Problem("<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5")]
+        )
+    try:
+        value = yaml.load(text) if text.strip() else None
+    except YAMLError as exc:
+        raise ScenarioError(
+            [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
+        ) from None
+    node = variant
+    parts = key.strip().split(".")
+    for n, part in enumerate(parts[:-1]):
+        node = node.setdefault(part, CommentedMap())
+        if not isinstance(node, CommentedMap):
+            inside = ".".join(parts[: n + 1])
             raise ScenarioError(
                 [
                     Problem(
-                        "<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5"
+                        "<--set>", None, key, f"`{inside}` is set to a value, so it has no `{parts[n + 1]}`"
                     )
                 ]
             )
-        try:
-            value = yaml.load(text) if text.strip() else None
-        except YAMLError as exc:
-            raise ScenarioError(
-                [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
-            ) from None
-        node = variant
-        parts = key.strip().split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, CommentedMap())
-        node[parts[-1]] = value
+    node[parts[-1]] = value
+
+
+def overrides_tree(overrides: Overrides) -> CommentedMap:
+    """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
+    yaml = YAML(typ="rt")
+    variant = CommentedMap()
+    for setting in overrides.settings:
+        _setting(yaml, variant, setting)
     remove = CommentedMap()
-    if drop_secondees:
-        remove["secondees"] = CommentedSeq(drop_secondees)
-    if drop_inspections:
-        remove["inspections"] = CommentedSeq(drop_inspections)
+    if overrides.drop_secondees:
+        remove["secondees"] = CommentedSeq(overrides.drop_secondees)
+    if overrides.drop_inspections:
+        remove["inspections"] = CommentedSeq(overrides.drop_inspections)
     if remove:
         variant["remove"] = remove
+    if overrides.baseline is not None or overrides.frozen_before is not None:
+        baseline = variant.setdefault("baseline", CommentedMap())
+        if overrides.baseline is not None:
+            baseline["roster"] = str(Path(overrides.baseline).absolute())  # relative to where it is typed
+        if overrides.frozen_before is not None:
+            baseline["frozen_before"] = _date_or_text(overrides.frozen_before)
     return variant
 
 
-def load_scenario(
-    path: str | Path,
-    settings: list[str] | None = None,
-    drop_secondees: list[str] | None = None,
-    drop_inspections: list[str] | None = None,
-) -> Scenario:
-    """Read and validate a scenario file (merging the bases it extends, then any overrides).
+def _date_or_text(text: str) -> Any:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return text  # validation says what is wrong with it
+
+
+def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scenario:
+    """Read and validate a scenario file (merging the bases it extends, then any overrides), and
+    the published roster it replans, if any (`baseline:`).
 
     A workbook (`.xlsx`) or a folder of CSV files is read by `roster.loading.workbook`.
 
@@ -300,11 +326,11 @@ def load_scenario(
     if is_workbook(path):
         from roster.loading.workbook import load_workbook  # it builds on this module
 
-        return load_workbook(path, settings, drop_secondees, drop_inspections)
+        return load_workbook(path, overrides)
     origins = Origins(str(path))
     tree = resolve(path, origins)
-    if settings or drop_secondees or drop_inspections:
-        variant = overrides_tree(settings or [], drop_secondees or [], drop_inspections or [])
+    if overrides:
+        variant = overrides_tree(overrides)
         origins.mark(variant, "<command line>")
         if not isinstance(tree, CommentedMap):
             raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of scenario keys")])
@@ -314,6 +340,9 @@ def load_scenario(
             raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
+    scenario.set_file(str(path.absolute()))
+    if scenario.baseline is not None:
+        scenario.set_published(read_published(scenario, origins.removed))
     return scenario
 
 

@@ -23,6 +23,7 @@ from models.base import did_you_mean
 
 LISTS = ("inspections", "secondees", "travel", "bodies")
 DIRECTIVES = ("extends", "remove", "change")
+SINGULAR = {"inspections": "inspection", "secondees": "secondee", "bodies": "body", "travel": "journey"}
 
 
 class VariantError(ValueError):
@@ -52,6 +53,8 @@ class Origins:
     nodes: dict[int, str] = field(default_factory=dict)
     keys: dict[tuple[int, Any], str] = field(default_factory=dict)
     keep: list[Any] = field(default_factory=list)  # ids stay valid while the nodes live
+    removed: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    """(kind, id) of every item a variant's `remove:` drops, with the file and line that drop it."""
 
     def mark(self, node: Any, file: str) -> None:
         """Record that `node` and everything under it come from `file`."""
@@ -212,6 +215,8 @@ class Merger:
                         file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known)
                     )
             gone = frozenset(ids)
+            for n, ident in enumerate(ids):
+                self.origins.removed[(kind, str(ident))] = (file, _line(ids, n))
             self.put(merged, kind, self.new_seq(merged[kind], "id", gone), merged, kind)
             if kind == "secondees" and isinstance(merged.get("travel"), CommentedSeq):
                 kept = self.new_seq(merged["travel"], "secondee", gone)
@@ -253,4 +258,4 @@ def _ids(merged: CommentedMap, kind: str) -> dict[Any, int]:
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
     hint = did_you_mean(str(ident), [str(k) for k in known], n=3)
-    return f"no {kind[:-1]} `{ident}` in the base scenario{hint}"
+    return f"no {SINGULAR.get(kind, kind)} `{ident}` in the base scenario{hint}"

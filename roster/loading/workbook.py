@@ -23,8 +23,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from models import Body, Inspection, Scenario, Secondee, TravelTime
 from models.base import did_you_mean
+from roster.loading.baseline import read_published
 from roster.loading.cells import CellError, blank, read_cell
-from roster.loading.reader import Problem, ScenarioError, error_messages, key_path, overrides_tree, plain
+from roster.loading.errors import Problem, ScenarioError
+from roster.loading.reader import Overrides, error_messages, key_path, overrides_tree, plain
 from roster.loading.sheets import (
     IGNORED_SHEETS,
     INSPECTIONS,
@@ -693,20 +695,16 @@ class Workbook:
 
     # ----------------------------------------------------------- result
 
-    def scenario(
-        self,
-        settings_: list[str] | None = None,
-        drop_secondees: list[str] | None = None,
-        drop_inspections: list[str] | None = None,
-    ) -> Scenario:
-        """The validated scenario, with any command-line overrides; every problem in one error."""
+    def scenario(self, overrides: Overrides | None = None) -> Scenario:
+        """The validated scenario, with any command-line overrides, and the published roster it
+        replans (`baseline.roster`, relative to the workbook); every problem in one error."""
         found = self.found + self.check_rows()
         if found:
             found += self._references()
             raise ScenarioError([f.problem for f in sorted(found, key=lambda f: f.order)])
         tree = self.tree
-        if settings_ or drop_secondees or drop_inspections:
-            variant = overrides_tree(settings_ or [], drop_secondees or [], drop_inspections or [])
+        if overrides:
+            variant = overrides_tree(overrides)
             self.origins.mark(variant, COMMAND_LINE)
             try:
                 tree = Merger(self.origins).merge(tree, variant, COMMAND_LINE)
@@ -718,6 +716,9 @@ class Workbook:
             found = self.describe([dict(e) for e in exc.errors()], tree)
             raise ScenarioError([f.problem for f in sorted(found, key=lambda f: f.order)]) from None
         scenario.set_source(self.key_cells(tree))
+        scenario.set_file(str(self.path.absolute()))
+        if scenario.baseline is not None:
+            scenario.set_published(read_published(scenario, self.origins.removed))
         return scenario
 
     def _references(self) -> list[Found]:
@@ -732,12 +733,7 @@ class Workbook:
         return []
 
 
-def load_workbook(
-    path: Path,
-    settings_: list[str] | None = None,
-    drop_secondees: list[str] | None = None,
-    drop_inspections: list[str] | None = None,
-) -> Scenario:
+def load_workbook(path: Path, overrides: Overrides | None = None) -> Scenario:
     """Read and validate a scenario workbook, or a folder of CSV files.
 
     Raises
@@ -745,7 +741,7 @@ def load_workbook(
     ScenarioError
         With every problem of the workbook, each naming its sheet and cell.
     """
-    return Workbook.read(path).scenario(settings_, drop_secondees, drop_inspections)
+    return Workbook.read(path).scenario(overrides)
 
 
 def import_workbook(path: Path) -> tuple[dict[str, Any], Scenario]:

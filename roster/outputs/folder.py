@@ -11,13 +11,11 @@ permissions (the umask), so that colleagues can read them.
 from __future__ import annotations
 
 import contextlib
-import csv
 import ctypes
 import datetime as dt
 import errno
 import fcntl
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -30,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from models import Scenario
+from roster import frames
 from roster.analysis.check import REQUIRED as REQUIRED_COLUMNS
 from roster.solving.result import Result, Status
 
@@ -49,7 +48,6 @@ TABLES = ("roster", "inspections", "accommodation", "weeks", "people", "bodies",
 """The CSV tables `read_tables` reads, by name without `.csv`."""
 
 KNOWN = frozenset((*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES, *REPORT_FILES, CALENDAR_DIR))
-MAX_CSV_BYTES = 200 * 1024 * 1024
 
 Content = str | bytes
 
@@ -271,40 +269,9 @@ def read_summary(path: Path) -> dict[str, Any]:
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file of the folder, every cell as text."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_CSV_BYTES:
-        raise FolderError(
-            f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-        _check_ragged(path, text)
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
-    except pd.errors.EmptyDataError:
-        raise FolderError(f"{path}: empty (expected a header row, e.g. inspection,week,secondee)") from None
-    except pd.errors.ParserError as exc:
-        raise FolderError(f"{path}: not a readable CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError:
-        raise FolderError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
-    except OSError as exc:
-        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _check_ragged(path: Path, text: str) -> None:
-    """Every row has as many cells as the header (a cell too many would shift every column)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        for row in reader:
-            if row and len(row) != len(header or ()) and any(cell.strip() for cell in row):
-                raise FolderError(
-                    f"{path}:{reader.line_num}: {len(row)} cells, but the header has {len(header or ())}"
-                    f" ({', '.join(header or ())}); give every row the header's cells"
-                )
-    except csv.Error as exc:
-        raise FolderError(f"{path}:{reader.line_num}: not a readable CSV ({exc})") from None
+        return frames.read_csv(path)
+    except frames.CsvError as exc:
+        raise FolderError(str(exc)) from None
 
 
 def read_tables(path: Path) -> dict[str, Any]:

@@ -274,11 +274,31 @@ def put(cell: Any, value: Any) -> None:
 # ------------------------------------------------------------ the sheets
 
 
-def workbook_bytes(scenario: Scenario | None) -> bytes:
-    """The scenario workbook: a blank template (`scenario` None) or a scenario's every key."""
+def relocated(path: str, named_in: str, target: Path) -> str:
+    """A relative path (`baseline.roster`) written in the file `named_in`, as the file `target`
+    must write it to name the same file or folder; absolute paths and command-line ones are kept."""
+    given = Path(path)
+    if given.is_absolute() or not named_in or named_in.startswith(("<", "`")):
+        return path
+    folder = Path(named_in).absolute().parent
+    return os.path.relpath(folder / given, target.absolute().parent)
+
+
+def _named_in(scenario: Scenario) -> str:
+    """The file that writes the scenario's `baseline.roster` (a workbook's, or a CSV file's)."""
+    return scenario.where("baseline.roster").rpartition(":")[0]
+
+
+def workbook_bytes(scenario: Scenario | None, target: Path | None = None) -> bytes:
+    """The scenario workbook: a blank template (`scenario` None) or a scenario's every key.
+
+    A relative `baseline.roster` is rewritten relative to `target`, where the workbook goes.
+    """
     book = _Book()
     _readme(book)
     data = scenario.model_dump() if scenario is not None else {}
+    if scenario is not None and scenario.baseline is not None and target is not None:
+        data["baseline"]["roster"] = relocated(scenario.baseline.roster, _named_in(scenario), target)
     book.table(
         PROGRAMME_SHEET,
         PROGRAMME_COLUMNS,
@@ -428,8 +448,16 @@ def _csv_cell(value: Any) -> str:
 # ----------------------------------------------------------------- YAML
 
 
-def scenario_yaml(data: Mapping[str, Any], source: str) -> str:
-    """Plain scenario data as YAML, in the order of the format, each list item on one line or few."""
+def scenario_yaml(data: Mapping[str, Any], scenario: Scenario, source: Path, target: Path) -> str:
+    """Plain scenario data (of `scenario`, read from `source`) as YAML for the file `target`, in
+    the order of the format, each list item on one line or few.
+
+    A relative `baseline.roster` is rewritten relative to `target`.
+    """
+    baseline = data.get("baseline")
+    if scenario.baseline is not None and isinstance(baseline, Mapping):
+        roster = relocated(scenario.baseline.roster, _named_in(scenario), target)
+        data = {**data, "baseline": {**baseline, "roster": roster}}
     ordered = {key: data[key] for key in YAML_ORDER if key in data}
     ordered.update({k: v for k, v in data.items() if k not in ordered})
     yaml = YAML()
@@ -437,7 +465,7 @@ def scenario_yaml(data: Mapping[str, Any], source: str) -> str:
     yaml.width = 120
     yaml.representer.ignore_aliases = lambda *_: True
     out = io.StringIO()
-    out.write(f"# Imported by `roster import` from {source}.\n")
+    out.write(f"# Imported by `roster import` from {source.name}.\n")
     yaml.dump(ordered, out)
     return out.getvalue()
 

@@ -15,7 +15,7 @@ import pandas as pd
 from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
-from roster.facts import Arrangement, Facts, Reason, commute_limit
+from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
 from roster.labels import stay_reason
 from roster.solving.result import Result
 
@@ -58,6 +58,15 @@ STAY_COLUMNS = [
 ]
 STAY_EXTRA = ["cost"]
 WEEK_COLUMNS = ["secondee", "week", "activity"]
+CHANGE_COLUMNS = ["secondee", "inspection", "body", "week_before", "week_after", "change", "booking"]
+CHANGE_EXTRA = [
+    "name",
+    "body_name",
+    "check_in_before",
+    "check_out_before",
+    "check_in_after",
+    "check_out_after",
+]
 PEOPLE_COLUMNS = ["secondee", "name", "background", "rank", "service", "home_lat", "home_lon"]
 PEOPLE_EXTRA = ["target_min", "target_max", "carer"]
 BODY_COLUMNS = ["id", "name", "kind", "hq_town", "lat", "lon", "region"]
@@ -102,7 +111,7 @@ class Tables:
 
     @cached_property
     def evaluation(self) -> Evaluation:
-        return evaluate(self.facts, self.result.assignments)
+        return evaluate(self.facts, self.result.assignments, self.result.weeks)
 
     def _week(self, inspection_id: str) -> str:
         w = self.result.weeks.get(inspection_id)
@@ -226,6 +235,49 @@ class Tables:
             return "training"
         return "off"
 
+    def stay(self, week: int | None, arrangement: str | None) -> tuple[str, str]:
+        """Check-in and check-out of a hotel stay in `week` (two empty strings when there is none)."""
+        if week is None or arrangement is None or arrangement == Arrangement.COMMUTE.value:
+            return "", ""
+        check_out = self.scenario.monday(week) + dt.timedelta(days=self.scenario.rules.day_offsets[-1])
+        nights = hotel_nights(Arrangement(arrangement), self.facts.days)
+        return (check_out - dt.timedelta(days=nights)).isoformat(), check_out.isoformat()
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """Every change to the published roster (changes.csv), with the hotel stays before and after."""
+        scenario = self.scenario
+        names = {p.id: p.label for p in scenario.secondees}
+        rows = []
+        for c in self.evaluation.changes:
+            before = self.stay(
+                c.week_before, c.arrangement_before if c.booking in ("cancel", "amend") else None
+            )
+            after = self.stay(c.week_after, c.arrangement_after if c.booking in ("book", "amend") else None)
+            body = scenario.all_bodies.get(c.body)
+            rows.append(
+                {
+                    "secondee": c.secondee,
+                    "inspection": c.inspection,
+                    "body": c.body,
+                    "week_before": scenario.monday(c.week_before).isoformat()
+                    if c.week_before is not None
+                    else "",
+                    "week_after": scenario.monday(c.week_after).isoformat()
+                    if c.week_after is not None
+                    else "",
+                    "change": c.change,
+                    "booking": c.booking,
+                    "name": names.get(c.secondee, c.secondee),
+                    "body_name": body.label if body else c.body,
+                    "check_in_before": before[0],
+                    "check_out_before": before[1],
+                    "check_in_after": after[0],
+                    "check_out_after": after[1],
+                }
+            )
+        return pd.DataFrame(rows, columns=CHANGE_COLUMNS + CHANGE_EXTRA)
+
     @cached_property
     def people(self) -> pd.DataFrame:
         """Secondees with homes and targets, so that reports need only the output folder."""
@@ -269,7 +321,7 @@ class Tables:
         for insp in self.scenario.inspections:
             places, missing = ev.shortfall[insp.id], ev.experienced_missing[insp.id]
             if places or missing:
-                reason = shortfall_reason(self.facts, self.result, insp.id)
+                reason = shortfall_reason(self.facts, self.result, insp.id, ev)
                 out.append(Shortfall(insp.id, insp.body, self._week(insp.id), places, missing, reason))
         return out
 
@@ -301,7 +353,7 @@ class Tables:
                 "max": max(counts) if counts else 0,
             },
             "shortfalls": [asdict(s) for s in self.shortfalls],
-            "scenario": {"name": scenario.name, "sha256": scenario.sha256()},
+            "scenario": {"name": scenario.name, "sha256": scenario.sha256(), "file": scenario.file},
             "solver": dict(result.solver),
             "use": [
                 {
@@ -317,6 +369,18 @@ class Tables:
         }
         if result.infeasibility is not None:
             summary["infeasibility"] = dict(result.infeasibility)
+        published = scenario.published
+        if published is not None:
+            first = scenario.baseline.frozen_before if scenario.baseline else None
+            summary["baseline"] = {
+                "roster": published.given,
+                "sha256": published.sha256,
+                "frozen_before": first.isoformat() if first else None,
+                "frozen_assignments": len(self.facts.frozen),
+                "changes": len(ev.changes),
+                "moves": len(ev.moves),
+                "moved_inspections": ev.moves,
+            }
         summary["overrides"] = self.overrides
         summary.update(self.provenance)
         return summary
@@ -337,6 +401,8 @@ class Tables:
             "people.csv": csv_text(self.people),
             "bodies.csv": csv_text(self.bodies),
         }
+        if self.scenario.published is not None:
+            texts["changes.csv"] = csv_text(self.changes)
         summary = {**self.summary, "files": {name: sha256_text(text) for name, text in texts.items()}}
         texts["summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         return texts

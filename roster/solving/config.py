@@ -70,6 +70,9 @@ class SolveConfig:
         Called with each improvement (from the solver's thread).
     previous
         A roster to start from (a warm start): every variable is hinted from it.
+    warm_start
+        When replanning a published roster and no `previous` is given, start from the published
+        roster (bench/run.py --replan measures it).
     """
 
     time_limit: float = 60.0
@@ -83,6 +86,7 @@ class SolveConfig:
     log: bool = False
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
     previous: Result | None = field(default=None, repr=False, compare=False)
+    warm_start: bool = True
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit) and self.time_limit >= 0):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +51,7 @@ class Built:
     facts: Facts
     m: RosterModel
     seconds: float
-    start: str  # "cold", "previous roster" or "previous roster, partly"
+    start: str  # "cold", or the roster hinted: "previous roster" or "published roster" (", partly")
     previous: Candidate | None  # the warm start, when it passes every hard rule
 
 
@@ -83,46 +83,56 @@ def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Resul
 
 
 def build(facts: Facts, config: SolveConfig) -> Built:
-    """The model of every rule, hinted from `config.previous` when given."""
+    """The model of every rule, hinted from `config.previous` when given, else (when replanning,
+    with `config.warm_start`) from the published roster."""
     started = time.perf_counter()
     m = constraints.build(facts)
     start, previous = "cold", None
+    warm: tuple[str, Mapping[str, int], Sequence[Triple]] | None = None
     if config.previous is not None:
-        weeks, assignments = carry_over(config.previous, facts)
+        warm = ("previous roster", config.previous.weeks, config.previous.assignments)
+    elif config.warm_start and facts.published:
+        published = [(p.secondee, p.inspection, p.week) for p in facts.published]
+        warm = ("published roster", facts.listed_weeks, published)
+    if warm is not None:
+        source = warm[0]
+        weeks, assignments = carry_over(facts, warm[1], warm[2])
         values = complete(m, weeks, assignments)
         hint(m, weeks, assignments, values)
         if values is None:
-            start = "previous roster, partly"
+            start = f"{source}, partly"
         else:
-            start = "previous roster"
-            previous = Candidate(
-                "previous roster", weeks, assignments, evaluate(facts, assignments).objective
-            )
+            start = source
+            previous = Candidate(source, weeks, assignments, evaluate(facts, assignments, weeks).objective)
     return Built(facts, m, time.perf_counter() - started, start, previous)
 
 
-def carry_over(previous: Result, facts: Facts) -> tuple[dict[str, int], list[Triple]]:
-    """The previous roster, less what the changed scenario no longer allows."""
+def carry_over(
+    facts: Facts, weeks: Mapping[str, int], assignments: Sequence[Triple]
+) -> tuple[dict[str, int], list[Triple]]:
+    """An earlier roster, less what the changed scenario no longer allows."""
     allowed = set(facts.eligible)
-    weeks = {
-        i.id: previous.weeks[i.id]
+    kept = {
+        i.id: weeks[i.id]
         for i in facts.scenario.inspections
-        if i.id in previous.weeks and previous.weeks[i.id] in facts.allowed_weeks(i.id)
+        if i.id in weeks and weeks[i.id] in facts.allowed_weeks(i.id)
     }
-    return weeks, [t for t in previous.assignments if t in allowed and weeks.get(t[1]) == t[2]]
+    return kept, [t for t in assignments if t in allowed and kept.get(t[1]) == t[2]]
 
 
 def complete(m: RosterModel, weeks: dict[str, int], assignments: list[Triple]) -> list[int] | None:
     """The value of every model variable for a roster, or None when it breaks a hard rule.
 
-    The roster fixes `runs` and `x`; the auxiliary variables (breaks, shortfalls, use) follow, found
-    by solving a copy of the model with those fixed.
+    The roster fixes `runs` (of the inspections in `weeks`) and `x`; the auxiliary variables
+    (breaks, shortfalls, use) and the weeks of the other inspections follow, found by solving a copy
+    of the model with those fixed.
     """
     copy = m.model.clone()
     copy.clear_hints()  # type: ignore[no-untyped-call]
     chosen = set(assignments)
     for (i, w), var in m.runs.items():
-        copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks.get(i) == w))
+        if i in weeks:  # an inspection with no week in the roster (nobody on it) is placed freely
+            copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks[i] == w))
     for triple, var in m.x.items():
         copy.add(copy.get_int_var_from_proto_index(var.index) == int(triple in chosen))
     solver = cp_model.CpSolver()
@@ -142,7 +152,8 @@ def hint(m: RosterModel, weeks: dict[str, int], assignments: list[Triple], value
         return
     chosen = set(assignments)
     for (i, w), var in m.runs.items():
-        m.model.add_hint(var, int(weeks.get(i) == w))
+        if i in weeks:
+            m.model.add_hint(var, int(weeks[i] == w))
     for triple, var in m.x.items():
         m.model.add_hint(var, int(triple in chosen))
 
@@ -227,7 +238,7 @@ def _solver_roster(built: Built, solver: cp_model.CpSolver, cp_status: int) -> t
     reported = round(solver.objective_value)
     weeks = {i: w for (i, w), var in m.runs.items() if solver.value(var)}
     assignments = [t for t, var in m.x.items() if solver.value(var)]
-    cost = evaluate(built.facts, assignments).objective
+    cost = evaluate(built.facts, assignments, weeks).objective
     proven = cp_status == cp_model.OPTIMAL and math.ceil(solver.best_objective_bound - 1e-6) >= reported
     # A roster the search stopped at may carry slack in its priced auxiliaries (a rhythm break
     # flagged that need not be): the solver's value can only be higher than the cost the rules
@@ -262,7 +273,7 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
     if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
         weeks, assignments = construct(built.facts)
         if complete(built.m, weeks, assignments) is not None:
-            cost = evaluate(built.facts, assignments).objective
+            cost = evaluate(built.facts, assignments, weeks).objective
             candidates.append(Candidate("greedy construction", weeks, assignments, cost))
     if not candidates:
         return Status.UNKNOWN, None

@@ -47,7 +47,8 @@ def place_weeks(facts: Facts, candidates: dict[tuple[str, int], list[str]]) -> d
                     return True
         return False
 
-    for insp in sorted(scenario.inspections, key=lambda i: (len(allowed[i.id]), i.id)):
+    placeable = [i for i in scenario.inspections if allowed[i.id]]  # no week at all: infeasible, no roster
+    for insp in sorted(placeable, key=lambda i: (len(allowed[i.id]), i.id)):
         if not find(insp.id, set()):
             put(
                 insp.id, min(allowed[insp.id], key=lambda u: (len(members[u]), u))
@@ -70,7 +71,8 @@ def construct(facts: Facts) -> tuple[dict[str, int], list[Triple]]:
     # 2. Teams, week by week, scarcest inspection first.
     teams = _Teams(facts)
     by_week = sorted(
-        facts.scenario.inspections, key=lambda i: (weeks[i.id], len(candidates[(i.id, weeks[i.id])]), i.id)
+        (i for i in facts.scenario.inspections if i.id in weeks),
+        key=lambda i: (weeks[i.id], len(candidates[(i.id, weeks[i.id])]), i.id),
     )
     for insp in by_week:
         teams.fill(insp, weeks[insp.id], candidates[(insp.id, weeks[insp.id])])

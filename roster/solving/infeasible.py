@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from models import Scenario
 from roster.facts import Facts
 
 
@@ -24,7 +23,7 @@ from roster.facts import Facts
 class Requirement:
     """One requirement of the scenario that can take part in a conflict."""
 
-    kind: str  # "inspection" or "cap"
+    kind: str  # "inspection", "cap" or "history"
     name: str  # inspection id, or the Monday of the capped week
     words: str
     where: str
@@ -61,7 +60,7 @@ def _requirements(facts: Facts) -> list[Requirement]:
     scenario = facts.scenario
     out = []
     for n, insp in enumerate(scenario.inspections):
-        weeks = tuple(scenario.monday(w).isoformat() for w in facts.allowed_weeks(insp.id))
+        weeks = tuple(scenario.monday(w).isoformat() for w in scenario.allowed_weeks(insp))
         if insp.week is not None:
             words = f"{insp.id} runs in its fixed week {insp.week}"
             where = scenario.where(f"inspections[{n}].week")
@@ -81,6 +80,16 @@ def _requirements(facts: Facts) -> list[Requirement]:
         )
         words = f"at most {cap} inspection(s) run in the week of {monday} (`{key.split('.')[1]}: {cap}`)"
         out.append(Requirement("cap", monday.isoformat(), words, scenario.where(key), (monday.isoformat(),)))
+    first = facts.frozen_before
+    if first is not None and first > 0:
+        monday = scenario.monday(first)
+        words = (
+            f"weeks before {monday} are history: the published inspections keep their weeks and no other"
+            f" runs before then (`baseline.frozen_before: {monday}`)"
+        )
+        out.append(
+            Requirement("history", monday.isoformat(), words, scenario.where("baseline.frozen_before"))
+        )
     return out
 
 
@@ -93,7 +102,7 @@ def _feasible(facts: Facts, active: set[int]) -> tuple[bool, list[int]]:
     literals: list[cp_model.IntVar] = []
     for n, insp in enumerate(scenario.inspections):
         choices = []
-        for w in facts.allowed_weeks(insp.id):
+        for w in scenario.allowed_weeks(insp):
             var = model.new_bool_var(f"runs[{n},{w}]")
             runs[(n, w)] = var
             per_week[w].append(var)
@@ -106,6 +115,13 @@ def _feasible(facts: Facts, active: set[int]) -> tuple[bool, list[int]]:
         capped = model.new_bool_var(f"cap[{monday}]")
         model.add(cp_model.LinearExpr.sum(per_week[w]) <= scenario.rules.cap(monday)).only_enforce_if(capped)
         literals.append(capped)
+    if facts.frozen_before is not None and facts.frozen_before > 0:
+        history = model.new_bool_var("history")
+        for (n, w), var in runs.items():
+            kept = facts.kept_weeks.get(scenario.inspections[n].id)
+            if w < facts.frozen_before or kept is not None:  # rule 11: before frozen_before only as it ran
+                model.add(var == int(w == kept)).only_enforce_if(history)
+        literals.append(history)
     model.add_assumptions([literals[k] for k in sorted(active)])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -131,22 +147,35 @@ def diagnose(facts: Facts) -> Conflict | None:
         if not still_feasible:
             members = set(smaller) if smaller else trial
     chosen = [requirements[k] for k in sorted(members)]
-    return Conflict(chosen, _suggestions(facts.scenario, chosen))
+    return Conflict(chosen, _suggestions(facts, chosen))
 
 
-def _suggestions(scenario: Scenario, chosen: list[Requirement]) -> list[str]:
+def _suggestions(facts: Facts, chosen: list[Requirement]) -> list[str]:
+    scenario = facts.scenario
     inspections = [r for r in chosen if r.kind == "inspection"]
     weeks = [dt.date.fromisoformat(r.name) for r in chosen if r.kind == "cap"]
-    if not weeks:
-        return []
-    excess = len(inspections) - sum(scenario.rules.cap(w) for w in weeks)
-    first = weeks[0]
-    where = (
-        f"the week of {first}" if len(weeks) == 1 else "one of the weeks " + ", ".join(str(w) for w in weeks)
-    )
-    out = [
-        f"raise the cap by {excess} in {where} (e.g. `max_inspections_in_week: {{{first}: {scenario.rules.cap(first) + excess}}}`)"
-    ]
+    history = any(r.kind == "history" for r in chosen)
+    out = []
+    if weeks:
+        # Every inspection that can only run in these weeks counts, not only the conflict's own
+        # members: 7 fixed inspections in a week capped at 4 need the cap raised by 3.
+        capped = {scenario.week_index(w) for w in weeks}
+        allowed = (
+            facts.allowed_weeks if history else (lambda i: scenario.allowed_weeks(scenario.inspection(i)))
+        )
+        inside = sum(1 for i in scenario.inspections if set(allowed(i.id)) <= capped)
+        excess = max(1, inside - sum(scenario.rules.cap(w) for w in weeks))
+        first = weeks[0]
+        where = (
+            f"the week of {first}"
+            if len(weeks) == 1
+            else "the weeks " + ", ".join(str(w) for w in weeks) + " (in all)"
+        )
+        out.append(
+            f"raise the cap by {excess} in {where} (e.g. `max_inspections_in_week: {{{first}: {scenario.rules.cap(first) + excess}}}`)"
+        )
     if inspections:
         out.append("move, or widen the window of, one of: " + ", ".join(r.name for r in inspections))
+    if history:
+        out.append("move `baseline.frozen_before` earlier, or let those inspections run from then on")
     return out

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from roster.facts import Facts
+from roster.history import Placed, inspection_weeks, list_changes, moved_inspections
 from roster.labels import COST_TERMS
 from roster.loading import load_scenario
 from roster.loading.sheets import is_scenario_folder
-from roster.outputs.folder import read_tables
+from roster.outputs.folder import FolderError, read_tables
 from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
 
 METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-    ("status", lambda s: s["status"]),
+    ("status", lambda s: s.get("status")),
     ("objective", lambda s: s["objective"]),
     *[(f"  {term}", (lambda t: lambda s: s["cost_terms"].get(t, 0))(term)) for term in COST_TERMS],
     ("best bound", lambda s: s["best_bound"]),
@@ -26,57 +28,133 @@ METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("shortfalls", lambda s: sum(x["places"] + x["experienced_missing"] for x in s["shortfalls"])),
     ("fully staffed", lambda s: f"{s['inspections_fully_staffed']}/{s['inspections']}"),
     ("secondees used", lambda s: s["secondees_used"]),
+    ("changes to the published roster", lambda s: (s.get("baseline") or {}).get("changes", "-")),
     ("inspections per secondee", lambda s: "{min}/{mean:.2f}/{max}".format(**s["inspections_per_secondee"])),
 ]
 
 
 @dataclass
 class Outcome:
-    """A solved scenario as compared: its summary, team places and hotel stays."""
+    """A solved scenario as compared: its summary, its rows and the week each inspection runs in.
+
+    Weeks are the Monday's ordinal divided by 7, so that outcomes of scenarios with different
+    starts compare week for week.
+    """
 
     label: str
     summary: dict[str, Any]
-    places: set[tuple[str, str]] = field(default_factory=set)
-    stays: set[tuple[str, str]] = field(default_factory=set)
+    rows: list[Placed] = field(default_factory=list)
+    weeks: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # secondee id -> name
+
+
+def week_number(monday: str) -> int:
+    return dt.date.fromisoformat(monday).toordinal() // 7
+
+
+def monday_of(week: int | None) -> str:
+    return "" if week is None else dt.date.fromordinal(week * 7 + 1).isoformat()
 
 
 def outcome(path: Path, config: SolveConfig | None = None) -> Outcome:
     """Read a solved output folder, or solve a scenario file or workbook (deterministically by default)."""
     if path.is_dir() and not is_scenario_folder(path):
         tables = read_tables(path)
-        summary, roster, stays = tables["summary"], tables["roster"], tables["accommodation"]
+        summary, roster, inspections = tables.get("summary", {}), tables["roster"], tables.get("inspections")
+        people = tables.get("people")
     else:
         facts = Facts(load_scenario(path))
         solved = Tables(facts, solve(facts, config or SolveConfig(deterministic=True)))
-        summary, roster, stays = solved.summary, solved.roster, solved.accommodation
-    places = set(zip(roster["secondee"], roster["inspection"], strict=True)) if len(roster) else set()
-    hotel = set(zip(stays["secondee"], stays["inspection"], strict=True)) if len(stays) else set()
-    return Outcome(path.stem if path.is_file() else path.name, summary, places, hotel)
+        summary, roster, inspections, people = (
+            solved.summary,
+            solved.roster,
+            solved.inspections,
+            solved.people,
+        )
+    try:
+        rows = [
+            Placed(
+                str(r["secondee"]),
+                str(r["inspection"]),
+                str(r.get("body", "")),
+                week_number(str(r["week"])),
+                r.get("arrangement") or None,
+            )
+            for r in roster.to_dict("records")
+        ]
+        weeks = inspection_weeks(rows)
+        if inspections is not None and "week" in inspections.columns:
+            weeks |= {
+                str(i): week_number(str(w))
+                for i, w in zip(inspections["inspection"], inspections["week"], strict=True)
+                if w
+            }
+    except (KeyError, ValueError) as exc:
+        raise FolderError(f"{path}: cannot be compared ({exc})") from None
+    names = {}
+    if people is not None and {"secondee", "name"} <= set(people.columns):
+        names = {str(s): str(n) for s, n in zip(people["secondee"], people["name"], strict=True) if n}
+    return Outcome(path.stem if path.is_file() else path.name, summary, rows, weeks, names)
+
+
+def _frozen_before(summary: dict[str, Any]) -> int | None:
+    """The frozen_before of a replan, as a week number (None when it is not one, or has none)."""
+    baseline = summary.get("baseline")
+    first = baseline.get("frozen_before") if isinstance(baseline, dict) else None
+    return week_number(first) if isinstance(first, str) else None
+
+
+def changes_between(first: Outcome, other: Outcome) -> dict[str, Any]:
+    """What changed from `first` to `other`, counted as changes.csv counts them (`roster.history`).
+
+    When `other` replans a roster with `frozen_before`, only the weeks from then on count, so that
+    a replan compared with the roster it replans shows exactly its changes.csv.
+    """
+    frozen = _frozen_before(other.summary)
+    changes = list_changes(first.rows, other.rows, frozen)
+    return {
+        "from": first.label,
+        "to": other.label,
+        "frozen_before": monday_of(frozen) or None,
+        "changes": [
+            {
+                "secondee": c.secondee,
+                "inspection": c.inspection,
+                "body": c.body,
+                "week_before": monday_of(c.week_before),
+                "week_after": monday_of(c.week_after),
+                "change": c.change,
+                "booking": c.booking,
+            }
+            for c in changes
+        ],
+        "moved_inspections": [
+            {
+                "inspection": i,
+                "week_before": monday_of(first.weeks[i]),
+                "week_after": monday_of(other.weeks.get(i)),
+            }
+            for i in moved_inspections(first.weeks, other.weeks, frozen)
+        ],
+    }
+
+
+def _metric(get: Callable[[dict[str, Any]], Any], summary: dict[str, Any]) -> Any:
+    """A figure of a summary; None where the summary lacks it (no roster, or a hand-made file)."""
+    if summary.get("objective") is None and get is not METRICS[0][1]:
+        return None
+    try:
+        return get(summary)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def comparison(outcomes: list[Outcome]) -> dict[str, Any]:
     """The metrics side by side, and what changed from the first outcome to each other one."""
-    table = {
-        label: [
-            get(o.summary) if o.summary.get("objective") is not None or label == "status" else None
-            for o in outcomes
-        ]
-        for label, get in METRICS
-    }
+    table = {label: [_metric(get, o.summary) for o in outcomes] for label, get in METRICS}
     first = outcomes[0]
-    changes = []
-    for other in outcomes[1:]:
-        moved: dict[str, dict[str, list[str]]] = {}
-        for s, i in sorted(first.places ^ other.places):
-            entry = moved.setdefault(s, {"left": [], "joined": []})
-            entry["left" if (s, i) in first.places else "joined"].append(i)
-        changes.append(
-            {
-                "from": first.label,
-                "to": other.label,
-                "moved": moved,
-                "hotel_stays_added": sorted(f"{s} at {i}" for s, i in other.stays - first.stays),
-                "hotel_stays_removed": sorted(f"{s} at {i}" for s, i in first.stays - other.stays),
-            }
-        )
-    return {"scenarios": [o.label for o in outcomes], "metrics": table, "changes": changes}
+    return {
+        "scenarios": [o.label for o in outcomes],
+        "metrics": table,
+        "changes": [changes_between(first, other) for other in outcomes[1:]],
+    }

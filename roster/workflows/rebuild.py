@@ -82,7 +82,7 @@ def result_of(facts: Facts, roster: pd.DataFrame) -> Result:
         allowed = facts.allowed_weeks(insp.id)
         if insp.id not in weeks and len(allowed) == 1:
             weeks[insp.id] = allowed[0]
-    objective = evaluate(facts, assignments).objective
+    objective = evaluate(facts, assignments, weeks).objective
     return Result(Status.FEASIBLE, weeks, assignments, objective)
 
 

@@ -33,7 +33,11 @@ class Regression:
 
 
 def samples(root: Path) -> list[Path]:
-    return sorted(root.glob("*.yaml")) + sorted((root / "whatif").glob("*.yaml"))
+    return [
+        *sorted(root.glob("*.yaml")),
+        *sorted((root / "whatif").glob("*.yaml")),
+        *sorted((root / "replan").glob("*.yaml")),
+    ]
 
 
 def baseline_path(root: Path, scenario: Path) -> Path:

@@ -1,0 +1,472 @@
+"""Replanning a published roster: rule 11 (history), changes and moves priced, changes.csv, bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from cli import app
+from models import Scenario
+from roster.analysis.check import check_report
+from roster.facts import Facts
+from roster.loading import Overrides, ScenarioError, load_scenario
+from roster.outputs.folder import read_tables, write_folder
+from roster.outputs.tables import Tables
+from roster.solving import solve
+from roster.workflows.replace import repairs
+from tests.conftest import DETERMINISTIC, SCENARIOS, monday, solve_checked
+from tests.test_bruteforce import brute_force, random_scenario
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def rows_of(folder: Path) -> set[tuple[str, str, str]]:
+    with open(folder / "roster.csv", encoding="utf-8") as handle:
+        return {(r["secondee"], r["inspection"], r["week"]) for r in csv.DictReader(handle)}
+
+
+def changes_of(folder: Path) -> list[dict[str, str]]:
+    with open(folder / "changes.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+# ----------------------------------------------------------------- rule 11
+
+
+def test_a_leaver_after_week_4_keeps_history_and_changes_far_fewer_people(tmp_path: Path) -> None:
+    published = rows_of_csv(SCENARIOS / "published" / "cohort-roster.csv")
+    replan = load_scenario(SCENARIOS / "replan" / "leaver.yaml")
+    solved = solve_checked(replan, tmp_path / "replan")
+    first = "2026-10-05"
+    now = rows_of(tmp_path / "replan")
+    assert {r for r in published if r[2] < first} == {r for r in now if r[2] < first}  # rule 11
+    assert solved.status == "optimal"
+    changed = {c["secondee"] for c in changes_of(tmp_path / "replan")} - {"pm-88"}
+    cold = load_scenario(SCENARIOS / "replan" / "leaver.yaml")
+    cold_data = cold.model_dump(mode="json", exclude={"baseline"})
+    cold_roster = solve_checked(Scenario.model_validate(cold_data), tmp_path / "cold")
+    cold_rows = {(s, i, cold.monday(w).isoformat()) for s, i, w in cold_roster.assignments}
+    cold_changed = {s for s, _, _ in published ^ cold_rows} - {"pm-88"}
+    assert len(changed) <= 2 < 10 <= len(cold_changed)  # 1 and 17 when written
+    summary = json.loads((tmp_path / "replan" / "summary.json").read_text())
+    assert summary["baseline"]["frozen_before"] == first
+    assert summary["baseline"]["frozen_assignments"] == len({r for r in published if r[2] < first})
+    assert (
+        summary["cost_terms"]["change"]
+        == 300 * summary["baseline"]["changes"] + 1000 * summary["baseline"]["moves"]
+    )
+
+
+def rows_of_csv(path: Path) -> set[tuple[str, str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return {(r["secondee"], r["inspection"], r["week"]) for r in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize("name", ["leaver", "moved", "added"])
+def test_every_sample_replan_passes_the_checker_and_changes_csv_agrees_with_compare(
+    tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / name
+    code, output = run(
+        "solve", str(SCENARIOS / "replan" / f"{name}.yaml"), "--out", str(out), "--deterministic", "--quiet"
+    )
+    assert code == 0, output
+    assert run("check", str(SCENARIOS / "replan" / f"{name}.yaml"), str(out))[0] == 0
+    published = tmp_path / "published"
+    published.mkdir()
+    (published / "roster.csv").write_bytes((SCENARIOS / "published" / "cohort-roster.csv").read_bytes())
+    (published / "summary.json").write_text(json.dumps({"status": "optimal", "objective": 0}))
+    code, output = run("compare", str(published), str(out), "--json")
+    assert code == 0, output
+    listed = json.loads(output)["changes"][0]["changes"]
+    key = ("secondee", "inspection", "week_before", "week_after", "change", "booking")
+    assert sorted(tuple(c[k] for k in key) for c in listed) == sorted(
+        tuple(c[k] for k in key) for c in changes_of(out)
+    )
+
+
+def test_the_checker_names_every_break_of_history(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "replan" / "leaver.yaml")
+    out = tmp_path / "out"
+    solve_checked(scenario, out)
+    tables = read_tables(out)
+    roster = tables["roster"]
+    early = roster[roster["week"] < "2026-10-05"].index[0]
+    dropped = roster.drop(index=early)
+    report = check_report(scenario, {"roster": dropped})
+    assert [v.rule for v in report.violations if v.rule == "history"], report.violations
+    moved = roster.copy()
+    late = moved[moved["week"] >= "2026-10-05"].index[0]
+    moved.loc[late, "week"] = "2026-09-28"  # a new row before frozen_before
+    assert any(v.rule == "history" for v in check_report(scenario, {"roster": moved}).violations)
+
+
+# ------------------------------------------------------ changes.csv by hand
+
+PUBLISHED = """\
+inspection,week,secondee,arrangement
+k,2026-09-14,a,hotel
+k,2026-09-14,b,commute
+e,2026-09-28,a,hotel
+e,2026-09-28,c,hotel
+"""
+
+
+def small_replan(tmp_path: Path, variant: str) -> Path:
+    (tmp_path / "published.csv").write_text(PUBLISHED)
+    (tmp_path / "base.yaml").write_text(
+        """\
+name: Small programme
+start: 2026-09-07
+weeks: 5
+inspections:
+  - {id: k, body: kent-police, week: 2026-09-14, secondees: 2}
+  - {id: e, body: essex-police, window: [2026-09-28, 2026-10-05], secondees: 2}
+secondees:
+  - {id: a, name: Ann A., service: lancashire-police, background: police, rank: sergeant, home: Preston}
+  - {id: b, name: Bob B., service: essex-police, background: police, rank: inspector, home: {lat: 51.27, lon: 0.53}}
+  - {id: c, name: Cat C., service: surrey-police, background: police, rank: inspector, home: Preston}
+  - {id: d, name: Dan D., service: surrey-police, background: police, rank: inspector, home: Preston}
+"""
+    )
+    path = tmp_path / "replan.yaml"
+    path.write_text(
+        "extends: base.yaml\nbaseline: {roster: published.csv, frozen_before: 2026-09-21}\n" + variant
+    )
+    return path
+
+
+def test_changes_csv_against_a_hand_computed_case(tmp_path: Path) -> None:
+    # Cat leaves after week 2, and Essex moves a week later. Bob comes from Essex Police, so the
+    # only team e can have is Ann and Dan: Ann moves with e (a hotel either side: amend), Cat
+    # leaves (cancel), Dan joins (book), and e is one move. k ran before frozen_before.
+    path = small_replan(
+        tmp_path,
+        "change:\n  secondees: {c: {available: [2026-09-07, 2026-09-25]}}\n"
+        "  inspections: {e: {week: 2026-10-05}}\n",
+    )
+    out = tmp_path / "out"
+    scenario = load_scenario(path)
+    solved = solve_checked(scenario, out)
+    rows = {(r["secondee"], r["change"]): r for r in changes_of(out)}
+    assert (
+        rows[("a", "moved")]["week_before"] == "2026-09-28"
+        and rows[("a", "moved")]["week_after"] == "2026-10-05"
+    )
+    assert rows[("a", "moved")]["booking"] == "amend"  # a hotel before and after: other dates
+    # The published stay is what was booked (its arrangement column says hotel, from Monday); the
+    # new one follows the rules: Preston to Essex is over 3 hours, so from the night before.
+    assert rows[("a", "moved")]["check_in_before"] == "2026-09-28"
+    assert rows[("a", "moved")]["check_in_after"] == "2026-10-04"
+    assert rows[("c", "left")]["booking"] == "cancel" and rows[("c", "left")]["week_after"] == ""
+    assert rows[("d", "joined")]["booking"] == "book" and rows[("d", "joined")]["week_before"] == ""
+    assert (
+        rows[("d", "joined")]["check_in_after"] == "2026-10-04"
+        and rows[("d", "joined")]["check_out_after"] == "2026-10-09"
+    )
+    assert len(rows) == 3
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["baseline"] | {"sha256": ""} == {
+        "roster": "published.csv",
+        "sha256": "",
+        "frozen_before": "2026-09-21",
+        "frozen_assignments": 2,
+        "changes": 3,
+        "moves": 1,
+        "moved_inspections": ["e"],
+    }
+    assert solved.cost_terms["change"] == 3 * 300 + 1000
+
+
+def test_a_removed_secondee_with_no_history_simply_leaves(tmp_path: Path) -> None:
+    # c was only published after frozen_before: removing c is allowed, and both of c's rows... c had one.
+    path = small_replan(tmp_path, "remove: {secondees: [c]}\n")
+    out = tmp_path / "out"
+    solve_checked(load_scenario(path), out)
+    assert ("c", "e", "2026-09-28", "", "left", "cancel") in {
+        (r["secondee"], r["inspection"], r["week_before"], r["week_after"], r["change"], r["booking"])
+        for r in changes_of(out)
+    }
+
+
+# -------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("variant", "file", "line", "key", "words"),
+    [
+        ("remove: {secondees: [a]}\n", "replan.yaml", 3, "remove.secondees", "keeps their past"),
+        (
+            "change: {inspections: {k: {week: 2026-09-21}}}\n",
+            "replan.yaml",
+            3,
+            "inspections[0].week",
+            "cannot be moved",
+        ),
+        ("remove: {inspections: [k]}\n", "replan.yaml", 3, "remove.inspections", "cannot be removed"),
+        (
+            "change: {secondees: {b: {away: [2026-09-14]}}}\n",
+            "replan.yaml",
+            3,
+            "secondees[1].away",
+            "cannot be marked away",
+        ),
+        (
+            "change: {secondees: {b: {available: [2026-09-07, 2026-09-16]}}}\n",
+            "replan.yaml",
+            3,
+            "secondees[1].available",
+            "keeps their past",
+        ),
+    ],
+    ids=["leaver-removed", "ran-moved", "ran-removed", "away-in-a-worked-week", "secondment-ended-before"],
+)
+def test_a_baseline_the_scenario_contradicts_is_bad_input(
+    tmp_path: Path, variant: str, file: str, line: int, key: str, words: str
+) -> None:
+    path = small_replan(tmp_path, variant)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert any(
+        p.file.endswith(file) and p.line == line and p.key == key and words in p.message
+        for p in info.value.problems
+    ), info.value.problems
+    code, output = run("solve", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2 and f"{file}:{line}" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("published", "line", "words"),
+    [
+        ("inspection,week,secondee\nk,2026-09-14,zed\n", 2, "secondee `zed`"),
+        ("inspection,week,secondee\nq,2026-09-14,a\n", 2, "inspection `q`"),
+        ("inspection,week,secondee\nk,2026-09-15,a\n", 2, "Tuesday"),
+        ("inspection,week,secondee\nk,2026-09-14,a\nk,2026-09-21,b\n", 3, "one week"),
+        ("inspection,secondee\nk,a\n", 2, "no column(s) week"),
+    ],
+    ids=["unknown-secondee", "unknown-inspection", "not-a-monday", "two-weeks", "no-week-column"],
+)
+def test_a_published_roster_that_cannot_be_read_is_bad_input(
+    tmp_path: Path, published: str, line: int, words: str
+) -> None:
+    path = small_replan(tmp_path, "")
+    (tmp_path / "published.csv").write_text(published)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    (problem,) = info.value.problems
+    assert words in problem.message, problem
+    assert problem.line == line or problem.file.endswith("replan.yaml")
+
+
+def test_a_missing_baseline_is_bad_input_at_its_key(tmp_path: Path) -> None:
+    path = small_replan(tmp_path, "")
+    (tmp_path / "published.csv").unlink()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    (problem,) = info.value.problems
+    assert (Path(problem.file).name, problem.line, problem.key) == ("replan.yaml", 2, "baseline.roster")
+
+
+def test_command_line_baseline_and_frozen_before(tmp_path: Path) -> None:
+    path = small_replan(tmp_path, "")
+    base = tmp_path / "base.yaml"
+    out = tmp_path / "out"
+    code, output = run(
+        "solve",
+        str(base),
+        "--baseline",
+        str(tmp_path / "published.csv"),
+        "--frozen-before",
+        "2026-09-21",
+        "--out",
+        str(out),
+        "--deterministic",
+        "--quiet",
+    )
+    assert code == 0, output
+    summary = json.loads((out / "summary.json").read_text())
+    assert (
+        summary["baseline"]["frozen_before"] == "2026-09-21"
+        and summary["baseline"]["frozen_assignments"] == 2
+    )
+    assert (
+        run(
+            "check",
+            str(base),
+            str(out),
+            "--baseline",
+            str(tmp_path / "published.csv"),
+            "--frozen-before",
+            "2026-09-21",
+        )[0]
+        == 0
+    )
+    assert run("solve", str(path), "--frozen-before", "2026-09-22", "--out", str(out))[0] == 2  # not a Monday
+
+
+# ------------------------------------------------------ brute force replans
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_engine_matches_brute_force_on_small_replans(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    original = random_scenario(rng)
+    first = solve(original, DETERMINISTIC)
+    if not first.has_roster:
+        pytest.skip("the random programme cannot be placed at all")
+    frozen = rng.randrange(1, original.weeks)
+    data: dict[str, Any] = original.model_dump(mode="json")
+    data["rules"]["costs"] |= {"change": rng.choice([0, 50, 300]), "move": rng.choice([0, 200, 1000])}
+    # a change that leaves history alone: someone's secondment ends, or an unpublished week opens
+    if rng.random() < 0.5:
+        who = rng.choice(data["secondees"])
+        who["available"] = [
+            "2026-09-07",
+            (dt.date(2026, 9, 7) + dt.timedelta(weeks=frozen, days=-3)).isoformat(),
+        ]
+    else:
+        late = [
+            i for i in data["inspections"] if i["id"] not in first.weeks or first.weeks[i["id"]] >= frozen
+        ]
+        if late:
+            insp = rng.choice(late)
+            insp.pop("week", None)
+            insp["window"] = [monday(frozen), monday(original.weeks - 1)]
+    (tmp_path / "published.csv").write_text(
+        "inspection,week,secondee\n" + "".join(f"{i},{monday(w)},{s}\n" for s, i, w in first.assignments)
+    )
+    data["baseline"] = {"roster": "published.csv", "frozen_before": monday(frozen)}
+    path = tmp_path / "replan.yaml"
+    with open(path, "w", encoding="utf-8") as handle:
+        YAML(typ="safe").dump(data, handle)
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:  # the change happened to contradict history: bad input, as it should
+        pytest.skip(f"the random change contradicts history: {exc.problems[0].message[:80]}")
+    facts = Facts(scenario)
+    result = solve(facts, DETERMINISTIC)
+    best = brute_force(scenario, history_cost(scenario, first.assignments, first.weeks, frozen))
+    if best is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal" and result.objective == best
+    write_folder(tmp_path / "out", Tables(facts, result).files())
+    report = check_report(scenario, read_tables(tmp_path / "out"))
+    assert report.valid, report.violations
+
+
+def history_cost(sc: Scenario, published: Any, published_weeks: Any, frozen: int) -> Any:
+    """Rule 11 and the change and move costs, read plainly: for the brute force's `extra`."""
+    costs = sc.rules.costs
+    before = {(s, i): w for s, i, w in published}
+    was_run = dict(published_weeks)
+    staffed = {i for _, i, _ in published}
+    fixed = {i.id: weeks[0] for i in sc.inspections if len(weeks := sc.allowed_weeks(i)) == 1}
+
+    def extra(weeks: tuple[int, ...], teams: tuple[Any, ...]) -> int | None:
+        after = {
+            (p.id, insp.id): w
+            for insp, w, team in zip(sc.inspections, weeks, teams, strict=True)
+            for p in team
+        }
+        runs = {insp.id: w for insp, w in zip(sc.inspections, weeks, strict=True)}
+        for pair, w in before.items():
+            if w < frozen and after.get(pair) != w:
+                return None
+        for pair, w in after.items():
+            if w < frozen and before.get(pair) != w:
+                return None
+        for i, w in runs.items():
+            ran_unstaffed = i not in staffed and fixed.get(i) == w  # nobody published on it, its week fixed
+            if w < frozen and not (i in staffed and was_run.get(i) == w) and not ran_unstaffed:
+                return None
+        for i in staffed:
+            if was_run[i] < frozen and runs.get(i) != was_run[i]:
+                return None
+        changes = sum(1 for pair, w in before.items() if w >= frozen and after.get(pair) != w)
+        changes += sum(1 for pair in after if pair not in before)
+        moves = sum(1 for i in staffed if was_run[i] >= frozen and runs.get(i) != was_run[i])
+        return costs.change * changes + costs.move * moves
+
+    return extra
+
+
+# ------------------------------------------------------------------ replace
+
+
+def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    with open(published / "inspections.csv", encoding="utf-8") as handle:
+        tight = {r["inspection"] for r in csv.DictReader(handle) if r["team_size"] == r["min"]}
+    who, inspection, week = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12" and r[1] in tight)[0]
+    scenario = load_scenario(SCENARIOS / "cohort.yaml", Overrides(baseline=str(published)))
+    found = repairs(scenario, who, inspection, count=3, config=DETERMINISTIC)
+    assert found and [r.rank for r in found] == list(range(1, len(found) + 1))
+    costs = [r.result.objective or 0 for r in found]
+    assert costs == sorted(costs)  # best first
+    offered = [tuple(r.instead) for r in found]
+    assert len(set(offered)) == len(offered)  # each offers someone else
+    for r in found:
+        out = tmp_path / f"repair-{r.rank}"
+        write_folder(out, r.tables.files())
+        report = check_report(scenario, read_tables(out))
+        assert report.valid, report.violations
+        assert (who, inspection, week) not in rows_of(out)
+        assert r.extra - found[0].extra == (r.result.objective or 0) - costs[0]
+    code, output = run(
+        "replace",
+        str(published),
+        who,
+        "--inspection",
+        inspection,
+        "--deterministic",
+        "--out",
+        str(tmp_path / "chosen"),
+        "--choose",
+        "2",
+    )
+    assert code in (0, 1), output
+    assert "Repairs, best first" in output and (tmp_path / "chosen" / "changes.csv").exists()
+    assert (
+        run("check", str(SCENARIOS / "cohort.yaml"), str(tmp_path / "chosen"), "--baseline", str(published))[
+            0
+        ]
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nobody", "--inspection", "peel-kent-1"], "no secondee `nobody`"),
+        (["me-33"], "--inspection ID, --week MONDAY"),
+        (["me-33", "--inspection", "peel-kent-1"], "nothing to replace"),
+        (["me-33", "--week", "2026-09-15"], "Tuesday"),
+        (["me-33", "--week", "2026-09-14", "--frozen-before", "2026-10-05"], "history cannot be repaired"),
+    ],
+)
+def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], words: str) -> None:
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    code, output = run("replace", str(published), *args, "--out", str(tmp_path / "out"))
+    assert code == 2 and words in output and "Traceback" not in output, output
+    assert not (tmp_path / "out").exists()
