@@ -176,6 +176,10 @@ def solve(
     ] = False,
     log: Annotated[bool, typer.Option(help="Print CP-SAT's own search log.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the summary line.")] = False,
+    grid: Annotated[
+        bool,
+        typer.Option(help="Print the week-by-week grid, month by month when it is wider than the terminal."),
+    ] = False,
     report_: Annotated[
         bool, typer.Option("--report", help="Also write roster.xlsx, report.html and calendars/.")
     ] = False,
@@ -229,8 +233,7 @@ def solve(
     except FolderError as exc:
         raise fail(str(exc)) from None
     if not quiet:
-        wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
-        show_roster(console, tables, wide)
+        show_roster(console, tables, grid)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
