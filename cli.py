@@ -227,8 +227,13 @@ def solve(
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
     try:
+        # the calendars in the folder now are the ones replaced: changed events are re-sequenced,
+        # removed ones cancelled
         written = write_folder(
-            folder, tables.files(), inputs, extend=(lambda staging: make_report(staging)) if report_ else None
+            folder,
+            tables.files(),
+            inputs,
+            extend=(lambda staging: make_report(staging, previous=folder)) if report_ else None,
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
@@ -401,7 +406,9 @@ def report(
                 " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
             )
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
-        written = write_folder(folder, data, extend=lambda staging: make_report(staging, formats))
+        written = write_folder(
+            folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
+        )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
     console.print(
