@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roster.frames import rows
 from roster.labels import ACTIVITY_LABELS, ARRANGEMENT_LABELS, day_label, hours_minutes, week_label
 from roster.outputs.folder import safe_name
 from roster.outputs.source import ReportData
@@ -91,14 +90,11 @@ def _event(uid: str, summary: str, start: dt.date, end: dt.date, where: str, des
 
 def events_of(data: ReportData, secondee: str) -> list[Any]:
     """The events of one secondee's calendar, without stamp or sequence."""
-    team: dict[str, list[str]] = {}
-    for r in rows(data.roster):
-        team.setdefault(str(r.inspection), []).append(str(r.secondee))
     out = []
-    for r in rows(data.roster[data.roster["secondee"] == secondee]):
+    for r in data.assignments_of.get(secondee, []):
         body = data.bodies.get(r.body, {})
         monday = dt.date.fromisoformat(r.week)
-        others = [data.label(s) for s in team[str(r.inspection)] if s != secondee]
+        others = [data.label(s) for s in data.team[str(r.inspection)] if s != secondee]
         arrangement = ARRANGEMENT_LABELS.get(str(r.arrangement), str(r.arrangement))
         out.append(
             _event(
@@ -112,7 +108,7 @@ def events_of(data: ReportData, secondee: str) -> list[Any]:
                 f"Team: {', '.join([data.label(secondee), *others])}",
             )
         )
-    for r in rows(data.accommodation[data.accommodation["secondee"] == secondee]):
+    for r in data.stays_of.get(secondee, []):
         check_in, check_out = dt.date.fromisoformat(r.check_in), dt.date.fromisoformat(r.check_out)
         nights = int(r.nights)
         out.append(

@@ -242,9 +242,6 @@ def roster_sheet(book: Book, data: ReportData) -> None:
 
 def inspections_sheet(book: Book, data: ReportData) -> None:
     reasons = {s["inspection"]: s["reason"] for s in data.summary.get("shortfalls", [])}
-    team: dict[str, list[str]] = {}
-    for r in rows(data.roster):
-        team.setdefault(str(r.inspection), []).append(data.label(str(r.secondee)))
     columns = [
         Column("week", "week"),
         Column("inspected body"),
@@ -265,7 +262,7 @@ def inspections_sheet(book: Book, data: ReportData) -> None:
                 r.week,
                 data.body_name(str(r.body)),
                 r.inspection,
-                ", ".join(team.get(str(r.inspection), [])),
+                ", ".join(data.label(s) for s in data.team.get(str(r.inspection), [])),
                 r.team_size,
                 r.min,
                 r.max,

@@ -88,6 +88,30 @@ class ReportData:
         return {(r.secondee, r.inspection): r.arrangement for r in rows(self.roster)}
 
     @cached_property
+    def team(self) -> dict[str, list[str]]:
+        """The secondees of each inspection, in roster.csv's order."""
+        out: dict[str, list[str]] = {}
+        for s, i in zip(self.roster["secondee"], self.roster["inspection"], strict=True):
+            out.setdefault(str(i), []).append(str(s))
+        return out
+
+    @cached_property
+    def assignments_of(self) -> dict[str, list[Any]]:
+        """Each secondee's rows of roster.csv."""
+        out: dict[str, list[Any]] = {}
+        for r in rows(self.roster):
+            out.setdefault(str(r.secondee), []).append(r)
+        return out
+
+    @cached_property
+    def stays_of(self) -> dict[str, list[Any]]:
+        """Each secondee's rows of accommodation.csv."""
+        out: dict[str, list[Any]] = {}
+        for r in rows(self.accommodation):
+            out.setdefault(str(r.secondee), []).append(r)
+        return out
+
+    @cached_property
     def blocks(self) -> list[Block]:
         """The hotel booking list: bookings.csv, or made from accommodation.csv for an older folder."""
         if self.bookings is not None:

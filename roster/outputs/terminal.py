@@ -123,10 +123,13 @@ def show_use(console: Console, tables: Tables) -> None:
     above = sum(1 for u in use if u["inspections"] > u["target"][1])
     name_width = max([len(tables.labels[u["secondee"]]) for u in use] + [8])
     across = max(1, min(4, (console.width - 1) // (name_width + 18)))
+    console.print(
+        Text.assemble(
+            ("Inspections per secondee against their target", "italic"),
+            f": {len(use) - below - above} within, {below} below, {above} above",
+        )
+    )
     table = Table(
-        title=f"Inspections per secondee against their target: {len(use) - below - above} within,"
-        f" {below} below, {above} above",
-        title_justify="left",
         show_header=False,
         box=None,
         padding=(0, 1),
@@ -156,8 +159,8 @@ def _use_cells(tables: Tables, item: dict[str, Any]) -> list[str | Text]:
 def show_bookings(console: Console, tables: Tables) -> None:
     total = bookings.totals(tables.blocks)
     console.print(
-        f"Hotel bookings: {total.blocks} blocks (one per inspection team), {total.rooms} rooms,"
-        f" {total.room_nights} room-nights, {pounds(total.cost)}; the list to send is bookings.csv.",
+        f"Hotel bookings: {total.blocks:,} blocks (one per inspection team), {total.rooms:,} rooms,"
+        f" {total.room_nights:,} room-nights, {pounds(total.cost)}; the list to send is bookings.csv.",
         highlight=False,
         markup=False,
     )
@@ -178,8 +181,8 @@ def show_costs(console: Console, tables: Tables) -> None:
     gap = summary["gap"]
     console.print(
         f"Status: {STATUS_LABELS[summary['status']]}; best bound {pounds(summary['best_bound'])};"
-        f" gap {'-' if gap is None else f'{gap:.2%}'}; {summary['hotel_nights']} hotel nights"
-        f" ({pounds(summary['hotel_cost'])}); {summary['travel_hours']} travel hours;"
+        f" gap {'-' if gap is None else f'{gap:.2%}'}; {summary['hotel_nights']:,} hotel nights"
+        f" ({pounds(summary['hotel_cost'])}); {summary['travel_hours']:,} travel hours;"
         f" {summary['inspections_fully_staffed']} of {summary['inspections']} inspections fully staffed.",
         highlight=False,
         markup=False,
