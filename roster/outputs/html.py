@@ -172,6 +172,7 @@ def template() -> Any:
     folder = Path(str(resources.files("roster.outputs").joinpath("templates")))
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]))
     env.filters["pounds"] = lambda v: "-" if v is None else f"£{v:,.0f}"
+    env.filters["n"] = lambda v: f"{v:,}"
     env.filters["day"] = lambda iso: day_label(dt.date.fromisoformat(iso))
     env.filters["week"] = lambda iso: week_label(dt.date.fromisoformat(iso))
     return env.get_template("report.html")
