@@ -16,7 +16,8 @@ from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
-from roster.labels import stay_reason
+from roster.labels import people_labels, stay_reason
+from roster.outputs.bookings import Block, booking_table, make_blocks
 from roster.solving.result import Result
 
 
@@ -195,6 +196,21 @@ class Tables:
                 }
             )
         return pd.DataFrame(rows, columns=STAY_COLUMNS + STAY_EXTRA)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """The label people read for each secondee (`roster.labels.people_labels`)."""
+        return people_labels((p.id, p.name) for p in self.scenario.secondees)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The hotel booking list: one block of rooms per inspection team (`roster.outputs.bookings`)."""
+        names = {b.id: b.label for b in self.scenario.all_bodies.values()}
+        return make_blocks(self.accommodation, self.labels, names)
+
+    @cached_property
+    def bookings(self) -> pd.DataFrame:
+        return booking_table(self.blocks)
 
     @cached_property
     def weeks(self) -> pd.DataFrame:
@@ -386,6 +402,7 @@ class Tables:
             "roster.csv": csv_text(self.roster),
             "inspections.csv": csv_text(self.inspections),
             "accommodation.csv": csv_text(self.accommodation),
+            "bookings.csv": csv_text(self.bookings),
             "weeks.csv": csv_text(self.weeks),
             "people.csv": csv_text(self.people),
             "bodies.csv": csv_text(self.bodies),
