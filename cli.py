@@ -255,7 +255,7 @@ def solve(
     if not quiet:
         show_roster(console, tables, grid)
     if loaded.published is not None:
-        show_changes(console, tables)
+        show_changes(console, tables, table=not quiet)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)

@@ -224,3 +224,116 @@ def by_week(blocks: Iterable[Block]) -> list[tuple[Totals, list[Block]]]:
     for b in blocks:
         weeks.setdefault(b.week, []).append(b)
     return [(totals(items, week), items) for week, items in weeks.items()]
+
+
+# ------------------------------------------------ the booking change notice
+
+NOTICE_COLUMNS = [
+    "action",
+    "inspection",
+    "body",
+    "hotel_near",
+    "check_in_before",
+    "check_out_before",
+    "check_in_after",
+    "check_out_after",
+    "rooms_before",
+    "rooms_after",
+    "guests_added",
+    "guests_removed",
+    "cost_before",
+    "cost_after",
+]
+NOTICE_EXTRA = ["body_name", "what"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One block to book, cancel or amend since the published roster."""
+
+    action: str  # "book", "cancel" or "amend"
+    before: Block | None
+    after: Block | None
+
+    @property
+    def block(self) -> Block:
+        block = self.after or self.before
+        assert block is not None
+        return block
+
+    def what(self, names: Mapping[str, str]) -> str:
+        """The change in words, for the person who calls the hotel."""
+        b, a = self.before, self.after
+        if a is None:
+            return f"cancel {b.rooms if b else 0} room(s), {b.check_in if b else ''} to {b.check_out if b else ''}"
+        if b is None:
+            return f"book {a.rooms_words}, {a.check_in} to {a.check_out}"
+        parts = []
+        if (b.check_in, b.check_out) != (a.check_in, a.check_out):
+            parts.append(f"dates {b.check_in} to {b.check_out} become {a.check_in} to {a.check_out}")
+        if b.rooms_by_night != a.rooms_by_night:
+            parts.append(f"rooms {b.rooms_words} become {a.rooms_words}")
+        added = [names.get(g, g) for g in a.guests if g not in b.guests]
+        gone = [names.get(g, g) for g in b.guests if g not in a.guests]
+        if added:
+            parts.append("add " + ", ".join(added))
+        if gone:
+            parts.append("remove " + ", ".join(gone))
+        return "; ".join(parts)
+
+
+def notices(before: Iterable[Block], after: Iterable[Block]) -> list[Notice]:
+    """What to book, cancel and amend to go from the published blocks to the new ones.
+
+    Blocks are matched by inspection (a block whose check-in moves is amended, not cancelled and
+    booked again); an unchanged block is not listed.
+    """
+    old = {b.inspection: b for b in before}
+    new = {b.inspection: b for b in after}
+    out = []
+    for inspection in sorted(old.keys() | new.keys(), key=lambda i: ((new.get(i) or old[i]).week, i)):
+        b, a = old.get(inspection), new.get(inspection)
+        if b is None:
+            out.append(Notice("book", None, a))
+        elif a is None:
+            out.append(Notice("cancel", b, None))
+        elif (b.check_in, b.check_out, b.rooms_by_night, sorted(b.guests)) != (
+            a.check_in,
+            a.check_out,
+            a.rooms_by_night,
+            sorted(a.guests),
+        ):
+            out.append(Notice("amend", b, a))
+    return out
+
+
+def notice_table(found: Iterable[Notice], names: Mapping[str, str]) -> pd.DataFrame:
+    """The notices as the rows of booking-changes.csv."""
+    records = []
+    for n in found:
+        b, a, block = n.before, n.after, n.block
+        records.append(
+            {
+                "action": n.action,
+                "inspection": block.inspection,
+                "body": block.body,
+                "hotel_near": block.hotel_near,
+                "check_in_before": b.check_in if b else "",
+                "check_out_before": b.check_out if b else "",
+                "check_in_after": a.check_in if a else "",
+                "check_out_after": a.check_out if a else "",
+                "rooms_before": ";".join(map(str, b.rooms_by_night)) if b else "",
+                "rooms_after": ";".join(map(str, a.rooms_by_night)) if a else "",
+                "guests_added": SEPARATOR.join(
+                    g for g in (a.guests if a else ()) if not b or g not in b.guests
+                ),
+                "guests_removed": SEPARATOR.join(
+                    g for g in (b.guests if b else ()) if not a or g not in a.guests
+                ),
+                "cost_before": b.cost if b else 0,
+                "cost_after": a.cost if a else 0,
+                "body_name": block.body_name,
+                "what": n.what(names),
+            }
+        )
+    return pd.DataFrame(records, columns=NOTICE_COLUMNS + NOTICE_EXTRA)

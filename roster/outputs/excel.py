@@ -192,6 +192,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     roster_sheet(book, data)
     inspections_sheet(book, data)
     bookings_sheet(book, data)
+    if data.booking_changes is not None:
+        booking_changes_sheet(book, data)
     accommodation_sheet(book, data)
     costs_sheet(book, data)
     summary_sheet(book, data)
@@ -320,6 +322,46 @@ def bookings_sheet(book: Book, data: ReportData) -> None:
         book.row(ws, BOOKING_SHEET, _total(week, week.week, f"week of {week_label(monday)}"), total=True)
     book.row(ws, BOOKING_SHEET, _total(totals(data.blocks), None, "all weeks"), total=True)
     book.widths(ws, BOOKING_SHEET)
+
+
+CHANGE_SHEET = [
+    Column("action"),
+    Column("inspected body", width=34),
+    Column("stay near"),
+    Column("check in before", "date"),
+    Column("check out before", "date"),
+    Column("check in now", "date"),
+    Column("check out now", "date"),
+    Column("cost before", "pounds"),
+    Column("cost now", "pounds"),
+    Column("what to tell the hotel", width=70),
+    Column("inspection"),
+]
+
+
+def booking_changes_sheet(book: Book, data: ReportData) -> None:
+    """The booking change notice: each block to book, cancel or amend since the published roster."""
+    assert data.booking_changes is not None
+    ws = book.sheet("Booking changes", CHANGE_SHEET, [], filters=False)
+    for r in rows(data.booking_changes):
+        book.row(
+            ws,
+            CHANGE_SHEET,
+            [
+                r.action,
+                r.body_name,
+                r.hotel_near,
+                r.check_in_before or None,
+                r.check_out_before or None,
+                r.check_in_after or None,
+                r.check_out_after or None,
+                r.cost_before,
+                r.cost_after,
+                r.what,
+                r.inspection,
+            ],
+        )
+    book.widths(ws, CHANGE_SHEET)
 
 
 def _total(t: Totals, week: str | None, label: str) -> list[Any]:

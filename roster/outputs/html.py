@@ -196,6 +196,8 @@ def render_html(data: ReportData) -> str:
             costs=shown_terms,
             shortfalls=summary.get("shortfalls", []),
             weeks=by_week(data.blocks),
+            notices=[] if data.booking_changes is None else data.booking_changes.to_dict("records"),
+            replan=data.booking_changes is not None,
             overall=totals(data.blocks),
             stays=stays(data),
             dots=land_dots(),

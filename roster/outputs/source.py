@@ -42,6 +42,9 @@ class ReportData:
     bodies: dict[str, dict[str, Any]]
     bookings: pd.DataFrame | None = None
     now: dt.datetime | None = field(default=None, repr=False)
+    booking_changes: pd.DataFrame | None = (
+        None  # booking-changes.csv, when the roster replans a published one
+    )
 
     @cached_property
     def mondays(self) -> list[str]:
@@ -206,4 +209,5 @@ def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
         bodies,
         tables.get("bookings"),
         now,
+        tables.get("booking-changes"),
     )

@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,8 +17,17 @@ from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
+from roster.frames import CsvError, read_csv
 from roster.labels import people_labels, stay_reason
-from roster.outputs.bookings import Block, booking_table, make_blocks
+from roster.outputs.bookings import (
+    Block,
+    Notice,
+    booking_table,
+    make_blocks,
+    notice_table,
+    notices,
+    read_blocks,
+)
 from roster.solving.result import Result
 
 
@@ -211,6 +221,34 @@ class Tables:
     @cached_property
     def bookings(self) -> pd.DataFrame:
         return booking_table(self.blocks)
+
+    @cached_property
+    def published_blocks(self) -> list[Block]:
+        """The hotel blocks of the published roster: its folder's bookings.csv when it has one,
+        else made from its rows (with today's journeys)."""
+        published = self.scenario.published
+        if published is None:
+            return []
+        beside = Path(published.path).parent / "bookings.csv"
+        if beside.is_file():
+            try:
+                return read_blocks(read_csv(beside))
+            except (CsvError, ValueError, AttributeError):
+                pass  # a hand-made or older file: make the blocks from the rows instead
+        kept = [
+            (p.secondee, p.inspection, p.week)
+            for p in self.facts.published
+            if p.secondee in self.labels
+            and p.inspection in self.facts.published_weeks
+            and any(i.id == p.inspection for i in self.scenario.inspections)
+        ]
+        before = Tables(self.facts, Result(self.result.status, self.facts.listed_weeks, tuple(kept)))
+        return before.blocks
+
+    @cached_property
+    def booking_notices(self) -> list[Notice]:
+        """What to book, cancel and amend since the published roster (booking-changes.csv)."""
+        return notices(self.published_blocks, self.blocks)
 
     @cached_property
     def weeks(self) -> pd.DataFrame:
@@ -409,6 +447,7 @@ class Tables:
         }
         if self.scenario.published is not None:
             texts["changes.csv"] = csv_text(self.changes)
+            texts["booking-changes.csv"] = csv_text(notice_table(self.booking_notices, self.labels))
         summary = {**self.summary, "files": {name: sha256_text(text) for name, text in texts.items()}}
         texts["summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         return texts

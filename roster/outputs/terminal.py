@@ -292,8 +292,9 @@ class Grid:
         return Text("Key: ") + Text("; ").join(keys)
 
 
-def show_changes(console: Console, tables: Tables) -> None:
-    """What must be done since the published roster: who joins, leaves or moves, and the bookings."""
+def show_changes(console: Console, tables: Tables, table: bool = True) -> None:
+    """What must be done since the published roster: who joins, leaves or moves, and the bookings
+    (a line of counts, then, with `table`, every change)."""
     changes = tables.changes
     summary = tables.summary.get("baseline", {})
     moved = summary.get("moved_inspections", [])
@@ -306,9 +307,17 @@ def show_changes(console: Console, tables: Tables) -> None:
         f" {len(moved)} inspection(s) moved{': ' + escape(', '.join(moved)) if moved else ''}.",
         highlight=False,
     )
-    if not len(changes):
+    notices = Counter(n.action for n in tables.booking_notices)
+    if notices:
+        console.print(
+            "Hotel blocks: "
+            + ", ".join(f"{n} to {k}" for k, n in sorted(notices.items()))
+            + " (booking-changes.csv).",
+            highlight=False,
+        )
+    if not len(changes) or not table:
         return
-    table = Table(
+    listing = Table(
         "who", "inspection", "before", "after", "change", "hotel", title="Changes to the published roster"
     )
     for row in changes.itertuples():
@@ -319,7 +328,7 @@ def show_changes(console: Console, tables: Tables) -> None:
             stay += " → "
         if row.booking in ("book", "amend"):
             stay += f"{row.check_in_after} to {row.check_out_after}"
-        table.add_row(
+        listing.add_row(
             escape(str(row.name)),
             escape(f"{row.inspection} ({row.body_name})"),
             str(row.week_before) or "-",
@@ -327,7 +336,7 @@ def show_changes(console: Console, tables: Tables) -> None:
             CHANGE_LABELS[str(row.change)],
             escape(BOOKING_LABELS[str(row.booking)] + (f": {stay}" if stay else "")),
         )
-    console.print(table)
+    console.print(listing)
 
 
 def show_repairs(console: Console, found: list[Repair], scenario: Scenario) -> None:
