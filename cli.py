@@ -193,6 +193,10 @@ def solve(
     ] = False,
     log: Annotated[bool, typer.Option(help="Print CP-SAT's own search log.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the summary line.")] = False,
+    grid: Annotated[
+        bool,
+        typer.Option(help="Print the week-by-week grid, month by month when it is wider than the terminal."),
+    ] = False,
     report_: Annotated[
         bool, typer.Option("--report", help="Also write roster.xlsx, report.html and calendars/.")
     ] = False,
@@ -256,20 +260,34 @@ def solve(
     tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
+    previous = _previous_calendars(loaded, folder)
     try:
+        # the calendars people have imported are the ones replaced: changed events are
+        # re-sequenced, removed ones cancelled
         written = write_folder(
-            folder, tables.files(), inputs, extend=(lambda staging: make_report(staging)) if report_ else None
+            folder,
+            tables.files(),
+            inputs,
+            extend=(lambda staging: make_report(staging, previous=previous)) if report_ else None,
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
     if not quiet:
-        wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
-        show_roster(console, tables, wide)
+        show_roster(console, tables, grid)
     if loaded.published is not None:
-        show_changes(console, tables)
+        show_changes(console, tables, table=not quiet)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+def _previous_calendars(scenario: Scenario, folder: Path) -> Path:
+    """The folder whose calendars the new ones update: a replan's published folder when it holds
+    calendars (they are what secondees imported), else the folder being replaced."""
+    published = scenario.published
+    if published is not None and (Path(published.path).parent / "calendars").is_dir():
+        return Path(published.path).parent
+    return folder
 
 
 def _no_roster(path: Path, folder: Path, tables: Tables, inputs: list[Path]) -> None:
@@ -440,7 +458,9 @@ def report(
                 " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
             )
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
-        written = write_folder(folder, data, extend=lambda staging: make_report(staging, formats))
+        written = write_folder(
+            folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
+        )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
     console.print(
@@ -741,6 +761,10 @@ def rebuild(
     report_: Annotated[
         bool, typer.Option("--report", help="Also write roster.xlsx, report.html and calendars/.")
     ] = False,
+    grid: Annotated[
+        bool,
+        typer.Option(help="Print the week-by-week grid, month by month when it is wider than the terminal."),
+    ] = False,
 ) -> None:
     """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
     loaded = _load(scenario)
@@ -763,8 +787,7 @@ def rebuild(
         )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
-    wide = Console(width=max(140, 14 + 24 * loaded.weeks)) if WIDTH else None
-    show_roster(console, rebuilt.tables, wide)
+    show_roster(console, rebuilt.tables, grid)
     _print_violations(rebuilt.violations)
     if rebuilt.stale:
         cells = ", ".join(f"{column} on {n} row(s)" for column, n in rebuilt.stale.items())

@@ -40,6 +40,27 @@ SIZES = {
 
 START = dt.date(2026, 9, 7)
 FIRST_NAMES = "ABCDEFGHJKLMNPRSTW"
+GIVEN_NAMES = {
+    "a": ("Amara", "Alan", "Aisha", "Andrew"),
+    "b": ("Bethan", "Ben", "Bushra", "Barry"),
+    "c": ("Claire", "Craig", "Chloe", "Connor"),
+    "d": ("Dawn", "Daniel", "Deepa", "Declan"),
+    "e": ("Emma", "Euan", "Esther", "Ewan"),
+    "f": ("Fiona", "Farid", "Freya", "Fraser"),
+    "g": ("Gemma", "Gareth", "Grace", "Gavin"),
+    "h": ("Helen", "Harry", "Hannah", "Hamza"),
+    "j": ("Julie", "James", "Jasmine", "Jack"),
+    "k": ("Karen", "Kieran", "Kulbir", "Kevin"),
+    "l": ("Lucy", "Liam", "Leah", "Lewis"),
+    "m": ("Megan", "Mark", "Maryam", "Martin"),
+    "n": ("Nicola", "Neil", "Nadia", "Nathan"),
+    "p": ("Priya", "Paul", "Paula", "Patrick"),
+    "r": ("Rachel", "Rhys", "Rebecca", "Robert"),
+    "s": ("Sarah", "Simon", "Sian", "Stuart"),
+    "t": ("Tessa", "Tom", "Tamsin", "Tariq"),
+    "w": ("Wendy", "Will", "Winston", "Wanda"),
+}
+"""Fictional given names by initial (the first letter of an id), so that generated people read like people."""
 
 
 def generate(size: str, seed: int = 1, carers: float = 0.12, name: str | None = None) -> dict[str, Any]:
@@ -63,7 +84,7 @@ def generate(size: str, seed: int = 1, carers: float = 0.12, name: str | None = 
             ident = _initials(rng, used_ids)
             person: dict[str, Any] = {
                 "id": ident,
-                "name": f"{ident[0].upper()}. {ident[1].upper()}.",
+                "name": _name(ident, seed),
                 "service": service.id,
                 "background": background,
                 "rank": rng.choice(
@@ -144,6 +165,16 @@ def _initials(rng: random.Random, used: set[str]) -> str:
         if ident not in used:
             used.add(ident)
             return ident
+
+
+def _name(ident: str, seed: int) -> str:
+    """A fictional name for the id `rk-92`: "Rachel K.", from its own random stream.
+
+    A separate stream keeps every other draw of the generator, so a scenario generated before names
+    were given differs only in its `name:` lines.
+    """
+    given = random.Random(f"{seed}:{ident}").choice(GIVEN_NAMES[ident[0]])
+    return f"{given} {ident[1].upper()}."
 
 
 def _near(rng: random.Random, lat: float, lon: float, km: float) -> dict[str, float]:

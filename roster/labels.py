@@ -6,6 +6,10 @@ Files that machines read (the CSV columns, `summary.json`) keep the identifiers 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
 COST_TERMS = ("hotel", "travel", "under_use", "over_use", "rhythm", "preference", "shortfall", "change")
 """The terms of the objective, in the order they are reported (`summary.json` `cost_terms`)."""
 
@@ -107,8 +111,116 @@ def stay_reason(arrangement: str, minutes: int, commute_limit: int, night_before
     """Why a hotel stay is needed, in plain words (the `reason` column of accommodation.csv)."""
     journey = hours_minutes(minutes)
     if arrangement == "hotel_night_before":
-        return f"journey {journey}, over {hours_minutes(night_before_minutes)}: arrives the night before"
-    return f"journey {journey}, over the {hours_minutes(commute_limit)} commute limit: travels on the first morning"
+        return (
+            f"a {journey} journey is over {hours_minutes(night_before_minutes)}, so arrives the night before"
+        )
+    return (
+        f"a {journey} journey is over the {hours_minutes(commute_limit)} commute limit,"
+        " so travels on the first morning"
+    )
+
+
+# ------------------------------------------------------------------ names
+
+
+def people_labels(people: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The label people read for each secondee, from `(id, name)` pairs.
+
+    The name; the id when there is no name; and where two secondees share a name (generated
+    scenarios use initials), the name with the id: `R. K. (rk-92)`.
+    """
+    pairs = [(ident, (name or "").strip()) for ident, name in people]
+    shared = Counter(name.casefold() for _, name in pairs if name)
+    return {
+        ident: (f"{name} ({ident})" if shared[name.casefold()] > 1 else name) if name else ident
+        for ident, name in pairs
+    }
+
+
+_SHORT_ENDINGS = (
+    (" Police Service", ""),
+    (" Constabulary", ""),
+    (" Police", ""),
+    (" Fire and Rescue Service", " Fire"),
+    (" Fire and Rescue", " Fire"),
+    (" Fire Brigade", " Fire"),
+    (" Fire Service", " Fire"),
+)
+
+
+def short_body_name(name: str) -> str:
+    """A body's name for a grid cell: `Kent Police` as `Kent`, `Kent Fire and Rescue Service` as
+    `Kent Fire`; any other name as it is."""
+    for ending, short in _SHORT_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)] + short
+    return name
+
+
+def rank_label(rank: str) -> str:
+    """`chief-inspector` as `chief inspector`."""
+    return rank.replace("-", " ")
+
+
+CARER_LABELS = {
+    "home_every_night": "home every night",
+    "max_commute_minutes": "a commute of at most {}",
+    "no_night_before": "no night before in a hotel",
+    "max_nights_away": "at most {} hotel nights in all",
+}
+
+
+def carer_words(options: Mapping[str, object]) -> str:
+    """A carer's agreed options (those set, as in the scenario) in plain words."""
+    words = []
+    for key, value in options.items():
+        if value is False or value is None:
+            continue
+        shown = hours_minutes(value) if key == "max_commute_minutes" and isinstance(value, int) else value
+        words.append(CARER_LABELS[key].format(shown))
+    return ", ".join(words) or "none"
+
+
+# ------------------------------------------------------------------ dates
+
+
+def day_label(day: dt.date) -> str:
+    """`Sun 13 Sep`."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def week_label(monday: dt.date) -> str:
+    """`14 Sep 2026`: a week, named by its Monday."""
+    return f"{monday.day} {monday:%b %Y}"
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    if first == last:
+        return day_label(first)
+    if first.month == last.month:
+        return f"{first:%a} {first.day}–{day_label(last)}"
+    return f"{day_label(first)}–{day_label(last)}"
+
+
+def rooms_words(check_in: dt.date, rooms: Sequence[int]) -> str:
+    """Rooms each night from `check_in`: `3 each night`, or `1 on Sun 13 Sep, 3 on Mon 14–Thu 17 Sep`."""
+    if not rooms:
+        return "no nights"
+    if len(set(rooms)) == 1:
+        return f"{rooms[0]} each night"
+    runs: list[tuple[int, int, int]] = []  # rooms, first night, last night
+    for n, count in enumerate(rooms):
+        if runs and runs[-1][0] == count:
+            runs[-1] = (count, runs[-1][1], n)
+        else:
+            runs.append((count, n, n))
+    night = [check_in + dt.timedelta(days=n) for n in range(len(rooms))]
+    return ", ".join(f"{count} on {_span(night[a], night[b])}" for count, a, b in runs)
+
+
+def arrives_words(check_in: dt.date) -> str:
+    """After a guest's name when they arrive before the rest of the block: `from Sun 13 Sep`."""
+    return f"from {day_label(check_in)}"
 
 
 def ordinal(n: int) -> str:

@@ -29,7 +29,7 @@ def test_solve_small_writes_every_file_and_passes_the_checker(tmp_path: Path) ->
     code, output = run("solve", str(SCENARIOS / "small.yaml"), "--out", str(tmp_path), "--deterministic")
     assert code == 0, output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES + EXTRA_FILES)
-    for heading in ("Roster", "Accommodation plan", "Use of each secondee", "Cost", "objective"):
+    for heading in ("Week by week", "Inspections per secondee", "Hotel bookings", "Cost", "objective"):
         assert heading in output
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["status"] == "optimal"

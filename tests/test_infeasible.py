@@ -207,3 +207,23 @@ def test_year_scale_infeasible_is_explained(tmp_path: Path) -> None:
     assert conflict is not None
     names = {r.name for r in conflict.requirements}
     assert peak in names and {f"extra{n}" for n in range(5)} & names
+
+
+def test_explain_speaks_in_words(tmp_path: Path) -> None:
+    carer = {"no_night_before": True, "max_nights_away": 8}
+    path = write(
+        tmp_path / "s.yaml",
+        {
+            **data([inspection("k", week=monday(1))]),
+            "secondees": [
+                person("a", name="R. K.", trained=monday(0), carer=carer),
+                person("b", name="R. K.", service="kent-police"),
+            ],
+        },
+    )
+    result = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k", "--secondee", "a"])
+    assert result.exit_code == 0, result.output
+    assert "no night before in a hotel, at most 8 hotel nights in all" in result.output
+    assert "R. K. (a)" in result.output and "R. K. (b)" in result.output  # a shared name, told apart
+    for raw in ("no_night_before", "max_nights_away", "not_trained", "True"):
+        assert raw not in result.output

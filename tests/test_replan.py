@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -470,3 +471,45 @@ def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], wor
     code, output = run("replace", str(published), *args, "--out", str(tmp_path / "out"))
     assert code == 2 and words in output and "Traceback" not in output, output
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------- what the booking team and secondees get
+
+
+def test_a_replan_of_a_published_folder_cancels_stays_and_notices_the_bookings(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    code, output = run(
+        "solve",
+        str(SCENARIOS / "cohort.yaml"),
+        "--out",
+        str(published),
+        "--deterministic",
+        "--quiet",
+        "--report",
+    )
+    assert code == 0, output
+    variant = tmp_path / "leaver.yaml"
+    variant.write_text(
+        f"extends: {SCENARIOS / 'cohort.yaml'}\nname: leaver\n"
+        f"baseline: {{roster: {published}, frozen_before: 2026-10-05}}\n"
+        "change: {secondees: {pm-88: {available: [2026-09-07, 2026-10-02]}}}\n"
+    )
+    out = tmp_path / "replan"
+    code, output = run("solve", str(variant), "--out", str(out), "--deterministic", "--quiet", "--report")
+    assert code == 0, output
+    assert run("check", str(variant), str(out))[0] == 0
+    left = [c for c in changes_of(out) if c["secondee"] == "pm-88"]
+    assert left and all(c["change"] == "left" for c in left)
+    calendar = Calendar.from_ical((out / "calendars" / "pm-88.ics").read_bytes())
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    for c in left:  # every event of a stay the replan removes is sent again, cancelled
+        for uid in (f"inspection-{c['inspection']}-pm-88@roster", f"hotel-{c['inspection']}-pm-88@roster"):
+            if uid in events:
+                assert str(events[uid]["STATUS"]) == "CANCELLED" and int(str(events[uid]["SEQUENCE"])) >= 1
+    with open(out / "booking-changes.csv", encoding="utf-8") as handle:
+        notices = list(csv.DictReader(handle))
+    changed = {c["inspection"] for c in changes_of(out) if c["booking"] != "none"}
+    assert {n["inspection"] for n in notices} == changed  # every block whose guests or dates change
+    for n in notices:
+        assert n["action"] in ("book", "cancel", "amend") and n["what"]
+    assert "booking-changes" in (out / "report.html").read_text()

@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 
 from roster.costing import Evaluation, evaluate, rhythm_breaks, run_through
 from roster.facts import Facts, Reason
-from roster.labels import ARRANGEMENT_LABELS, STANDING_WORDS, counted, hours_minutes, ordinal
+from roster.labels import (
+    ACTIVITY_LABELS,
+    ARRANGEMENT_LABELS,
+    STANDING_WORDS,
+    carer_words,
+    counted,
+    hours_minutes,
+    ordinal,
+    people_labels,
+    rank_label,
+)
 
 if TYPE_CHECKING:
     from roster.solving.result import Result
@@ -209,11 +219,12 @@ def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Expl
         f"Runs in the week of {scenario.monday(w)}; team {len(team)} (wanted {insp.team_min}-{insp.team_max})."
     )
     rows = []
+    labels = people_labels((p.id, p.name) for p in scenario.secondees)
     for person in sorted(scenario.secondees, key=lambda p: facts.trip(p.id, insp.body).minutes):
         trip = facts.trip(person.id, insp.body)
         rows.append(
             [
-                person.label,
+                labels[person.id],
                 hours_minutes(trip.minutes) + (" (measured)" if trip.measured else ""),
                 ARRANGEMENT_LABELS[trip.arrangement.value],
                 standing.words(person.id, inspection_id, w),
@@ -229,6 +240,11 @@ def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Expl
     )
 
 
+def week_words(reason: str) -> str:
+    """A week without an inspection, in the words of weeks.csv's activities: `not_trained` is training."""
+    return ACTIVITY_LABELS["training" if reason == Reason.NOT_TRAINED.value else reason]
+
+
 def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanation:
     """A secondee's weeks: what they do, and for each inspection running that week what is in the way."""
     standing = Standing(facts, result)
@@ -237,13 +253,12 @@ def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanat
     lo, hi = facts.targets[secondee_id]
     n = sum(1 for s, _, _ in result.assignments if s == secondee_id)
     lines = [
-        f"{person.id} ({person.label}): {person.rank}, {person.background}, from {scenario.body(person.service).label}.",
+        f"{person.id} ({person.label}): {rank_label(person.rank)}, {person.background}, from {scenario.body(person.service).label}.",
         f"{n} inspection(s); target {lo}-{hi} over {len(facts.seconded[secondee_id])} seconded week(s).",
     ]
     if person.carer is not None:
         lines.append(
-            "Caring responsibilities: "
-            + ", ".join(f"{k} {v}" for k, v in person.carer.model_dump(exclude_defaults=True).items())
+            "Caring responsibilities: " + carer_words(person.carer.model_dump(exclude_defaults=True)) + "."
         )
     running: dict[int, list[str]] = defaultdict(list)
     for insp_id, u in result.weeks.items():
@@ -254,7 +269,7 @@ def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanat
         others = sorted(i for i in running[w] if i != doing)
         in_the_way = "; ".join(f"{i}: {standing.words(secondee_id, i, w)}" for i in others)
         reason = facts.week_reasons[(secondee_id, w)]
-        rows.append([str(monday), doing or (reason.value if reason else "off"), in_the_way])
+        rows.append([str(monday), doing or week_words(reason.value if reason else "off"), in_the_way])
     return Explanation(
         f"Secondee {person.id}",
         lines,

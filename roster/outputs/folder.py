@@ -34,17 +34,34 @@ from roster.solving.result import Result, Status
 
 ROSTER_FILE = "roster.csv"
 SUMMARY_FILE = "summary.json"
-DATA_FILES = ("roster.csv", "inspections.csv", "accommodation.csv", "weeks.csv", "summary.json")
+DATA_FILES = (
+    "roster.csv",
+    "inspections.csv",
+    "accommodation.csv",
+    "bookings.csv",
+    "weeks.csv",
+    "summary.json",
+)
 """The files every solve writes (their names and columns are a contract: docs/outputs.md)."""
 EXTRA_FILES = ("people.csv", "bodies.csv")
 """Homes, targets and HQs, so that reports need only the folder."""
-BASELINE_FILES = ("changes.csv",)
+BASELINE_FILES = ("changes.csv", "booking-changes.csv")
 """Written when the scenario replans a published roster."""
 SOLVED_FILES = (*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES)
 """What a solve writes; the reports are made from these alone."""
 REPORT_FILES = ("roster.xlsx", "report.html")
 CALENDAR_DIR = "calendars"
-TABLES = ("roster", "inspections", "accommodation", "weeks", "people", "bodies", "changes")
+TABLES = (
+    "roster",
+    "inspections",
+    "accommodation",
+    "bookings",
+    "weeks",
+    "people",
+    "bodies",
+    "changes",
+    "booking-changes",
+)
 """The CSV tables `read_tables` reads, by name without `.csv`."""
 
 KNOWN = frozenset((*DATA_FILES, *EXTRA_FILES, *BASELINE_FILES, *REPORT_FILES, CALENDAR_DIR))

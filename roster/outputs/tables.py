@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,17 @@ from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
-from roster.labels import stay_reason
+from roster.frames import CsvError, read_csv
+from roster.labels import people_labels, stay_reason
+from roster.outputs.bookings import (
+    Block,
+    Notice,
+    booking_table,
+    make_blocks,
+    notice_table,
+    notices,
+    read_blocks,
+)
 from roster.solving.result import Result
 
 
@@ -205,6 +216,49 @@ class Tables:
                 }
             )
         return pd.DataFrame(rows, columns=STAY_COLUMNS + STAY_EXTRA)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """The label people read for each secondee (`roster.labels.people_labels`)."""
+        return people_labels((p.id, p.name) for p in self.scenario.secondees)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The hotel booking list: one block of rooms per inspection team (`roster.outputs.bookings`)."""
+        names = {b.id: b.label for b in self.scenario.all_bodies.values()}
+        return make_blocks(self.accommodation, self.labels, names)
+
+    @cached_property
+    def bookings(self) -> pd.DataFrame:
+        return booking_table(self.blocks)
+
+    @cached_property
+    def published_blocks(self) -> list[Block]:
+        """The hotel blocks of the published roster: its folder's bookings.csv when it has one,
+        else made from its rows (with today's journeys)."""
+        published = self.scenario.published
+        if published is None:
+            return []
+        beside = Path(published.path).parent / "bookings.csv"
+        if beside.is_file():
+            try:
+                return read_blocks(read_csv(beside))
+            except (CsvError, ValueError, AttributeError):
+                pass  # a hand-made or older file: make the blocks from the rows instead
+        kept = [
+            (p.secondee, p.inspection, p.week)
+            for p in self.facts.published
+            if p.secondee in self.labels
+            and p.inspection in self.facts.published_weeks
+            and any(i.id == p.inspection for i in self.scenario.inspections)
+        ]
+        before = Tables(self.facts, Result(self.result.status, self.facts.listed_weeks, tuple(kept)))
+        return before.blocks
+
+    @cached_property
+    def booking_notices(self) -> list[Notice]:
+        """What to book, cancel and amend since the published roster (booking-changes.csv)."""
+        return notices(self.published_blocks, self.blocks)
 
     @cached_property
     def weeks(self) -> pd.DataFrame:
@@ -397,12 +451,14 @@ class Tables:
             "roster.csv": csv_text(self.roster),
             "inspections.csv": csv_text(self.inspections),
             "accommodation.csv": csv_text(self.accommodation),
+            "bookings.csv": csv_text(self.bookings),
             "weeks.csv": csv_text(self.weeks),
             "people.csv": csv_text(self.people),
             "bodies.csv": csv_text(self.bodies),
         }
         if self.scenario.published is not None:
             texts["changes.csv"] = csv_text(self.changes)
+            texts["booking-changes.csv"] = csv_text(notice_table(self.booking_notices, self.labels))
         summary = {**self.summary, "files": {name: sha256_text(text) for name, text in texts.items()}}
         texts["summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         return texts

@@ -1,25 +1,48 @@
-"""What the terminal shows: the roster, the accommodation plan, the use of each secondee and the cost.
+"""What the terminal shows after a solve: a summary that fits the terminal, and the grid when asked.
 
-The CLI (`cli.py`) parses arguments and calls these; they only print.
+The summary is a few narrow tables whatever the size of the scenario: per week the inspections,
+the secondees on teams and the hotel rooms; per secondee their inspections against their target;
+the hotel booking list's totals; the cost term by term in words; the shortfalls. The week-by-week
+grid is printed whole when it fits the terminal, and otherwise month by month when asked for
+(`roster solve --grid`). The CLI (`cli.py`) parses arguments and calls these; they only print.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from roster.labels import BOOKING_LABELS, CHANGE_LABELS, COST_TERM_LABELS, STATUS_LABELS
+from roster.labels import (
+    ACTIVITY_LABELS,
+    ARRANGEMENT_LABELS,
+    BOOKING_LABELS,
+    CHANGE_LABELS,
+    COST_TERM_LABELS,
+    STATUS_LABELS,
+    short_body_name,
+    week_label,
+)
+from roster.outputs import bookings
 from roster.outputs.tables import Tables
 from roster.solving import Progress
 
 if TYPE_CHECKING:
     from models import Scenario
     from roster.workflows.replace import Repair
+
+ARRANGEMENT_STYLES = {"commute": "green", "hotel": "blue", "hotel_night_before": "dark_orange"}
+ACTIVITY_STYLES = {"off": "dim", "away": "magenta", "training": "cyan", "not_seconded": "dim"}
+STYLES = {**ARRANGEMENT_STYLES, **ACTIVITY_STYLES}
+OFF_MARK = "·"
 
 
 def progress_printer(console: Console) -> Callable[[Progress], None]:
@@ -42,64 +65,236 @@ def pounds(value: float | None) -> str:
     return "-" if value is None else f"£{value:,.0f}"
 
 
-def show_roster(console: Console, tables: Tables, wide: Console | None = None) -> None:
-    """Print the grid, the accommodation plan, the use of each secondee, costs and shortfalls."""
-    scenario = tables.scenario
-    grid = Table(
-        "secondee", *[m.strftime("%d %b") for m in scenario.mondays], title="Roster (inspection by week)"
-    )
-    short = {"off": "[dim]·[/]", "away": "[magenta]away[/]", "training": "[cyan]train[/]", "not_seconded": ""}
-    for secondee, rows in tables.weeks.groupby("secondee", sort=False):
-        grid.add_row(str(secondee), *[short.get(a, f"[bold]{a}[/]") for a in rows["activity"]])
-    (wide or console).print(grid)
-    plan = Table(
-        "secondee",
-        "inspection",
-        "hotel near",
-        "check in",
-        "check out",
-        "nights",
-        "why",
-        title="Accommodation plan",
-    )
-    for row in tables.accommodation.itertuples():
-        plan.add_row(
-            str(row.secondee),
-            str(row.inspection),
-            str(row.hotel_near),
-            str(row.check_in),
-            str(row.check_out),
-            str(row.nights),
-            str(row.reason),
+def show_roster(console: Console, tables: Tables, grid: bool = False) -> None:
+    """Print the summary of a solved roster; the grid too when it fits or when `grid` is asked for."""
+    show_weeks(console, tables)
+    view = Grid.of(tables)
+    if view.width() <= console.width:
+        console.print(view.table("Roster: who is where, week by week", range(len(view.mondays))))
+        console.print(view.legend(), highlight=False)
+    elif grid:
+        for title, weeks in view.months():
+            console.print(view.table(title, weeks, console.width))
+        console.print(view.legend(), highlight=False)
+    else:
+        console.print(
+            f"The week-by-week grid is {view.width()} columns wide, more than this terminal's"
+            f" {console.width}: `--grid` prints it month by month; report.html and roster.xlsx hold it whole.",
+            highlight=False,
+            markup=False,
         )
-    console.print(plan)
+    show_use(console, tables)
+    show_bookings(console, tables)
+    show_costs(console, tables)
+    for item in tables.shortfalls:
+        console.print(Text.assemble(("shortfall: ", "red"), item.reason))
+
+
+def show_weeks(console: Console, tables: Tables) -> None:
+    """Per week: the inspections (by body), the secondees on their teams, hotel rooms, nights, cost."""
+    ins = tables.inspections
+    running: dict[str, list[tuple[str, int, int]]] = {}
+    for week, name, team, short, missing in zip(
+        *(ins[c].tolist() for c in ("week", "body_name", "team_size", "shortfall", "experienced_missing")),
+        strict=True,
+    ):
+        running.setdefault(str(week), []).append(
+            (short_body_name(str(name)), int(team), int(short + missing))
+        )
+    blocks = {t.week: t for t, _ in bookings.by_week(tables.blocks)}
+    table = Table(title="Week by week", title_justify="left")
+    table.add_column("week", no_wrap=True)
+    for heading in ("on\nteams", "hotel\nrooms", "room-\nnights", "hotel\ncost", "places\nshort"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("inspections", ratio=1)
+    for monday in tables.scenario.mondays:
+        here = running.get(monday.isoformat(), [])
+        booked = blocks.get(monday.isoformat(), bookings.totals([]))
+        short = sum(n for _, _, n in here)
+        table.add_row(
+            week_label(monday),
+            str(sum(team for _, team, _ in here)),
+            str(booked.rooms),
+            str(booked.room_nights),
+            pounds(booked.cost),
+            Text(str(short), style="red") if short else Text("0"),
+            f"{len(here)}: {', '.join(name for name, _, _ in here)}" if here else "none",
+        )
+    console.print(table)
+
+
+def show_use(console: Console, tables: Tables) -> None:
+    """Inspections of each secondee against their target range, several secondees to a row."""
+    use = tables.summary["use"]
+    below = sum(1 for u in use if u["inspections"] < u["target"][0])
+    above = sum(1 for u in use if u["inspections"] > u["target"][1])
+    name_width = max([len(tables.labels[u["secondee"]]) for u in use] + [8])
+    across = max(1, min(4, (console.width - 1) // (name_width + 18)))
+    console.print(
+        Text.assemble(
+            ("Inspections per secondee against their target", "italic"),
+            f": {len(use) - below - above} within, {below} below, {above} above",
+        )
+    )
+    table = Table(
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+    )
+    for _ in range(across):
+        table.add_column(no_wrap=True, max_width=name_width)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+    down = math.ceil(len(use) / across)
+    for r in range(down):
+        cells: list[str | Text] = []
+        for c in range(across):
+            n = c * down + r
+            cells += _use_cells(tables, use[n]) if n < len(use) else ["", "", ""]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _use_cells(tables: Tables, item: dict[str, Any]) -> list[str | Text]:
+    lo, hi = item["target"]
+    n = int(item["inspections"])
+    flag = Text("below", style="yellow") if n < lo else Text("above", style="red") if n > hi else Text("")
+    target = Text(f"of {lo}–{hi} ") + flag
+    return [tables.labels[str(item["secondee"])], str(n), target]
+
+
+def show_bookings(console: Console, tables: Tables) -> None:
+    total = bookings.totals(tables.blocks)
+    console.print(
+        f"Hotel bookings: {total.blocks:,} blocks (one per inspection team), {total.rooms:,} rooms,"
+        f" {total.room_nights:,} room-nights, {pounds(total.cost)}; the list to send is bookings.csv.",
+        highlight=False,
+        markup=False,
+    )
+
+
+def show_costs(console: Console, tables: Tables) -> None:
     summary = tables.summary
-    use = Table("secondee", "inspections", "target", "", title="Use of each secondee")
-    for item in summary["use"]:
-        lo, hi = item["target"]
-        n = item["inspections"]
-        flag = "[yellow]under-used[/]" if n < lo else "[red]over-used[/]" if n > hi else ""
-        use.add_row(item["secondee"], str(n), f"{lo}-{hi}", flag)
-    console.print(use)
-    costs = Table("term", "pounds", title="Cost")
+    costs = Table("cost", "pounds", title="Cost", title_justify="left")
+    costs.columns[1].justify = "right"
     for term, value in summary["cost_terms"].items():
+        if term == "change" and not value and "baseline" not in summary:
+            continue  # no published roster to change
         costs.add_row(COST_TERM_LABELS[term], pounds(value))
-    costs.add_row("[bold]objective[/]", f"[bold]{pounds(summary['objective'])}[/]")
+    costs.add_row(
+        Text("total (the objective)", style="bold"), Text(pounds(summary["objective"]), style="bold")
+    )
     console.print(costs)
     gap = summary["gap"]
     console.print(
-        f"Status {STATUS_LABELS[summary['status']]}; best bound {pounds(summary['best_bound'])};"
-        f" gap {'-' if gap is None else f'{gap:.2%}'};"
-        f" {summary['hotel_nights']} hotel nights ({pounds(summary['hotel_cost'])}); {summary['travel_hours']} travel hours;"
-        f" {summary['inspections_fully_staffed']}/{summary['inspections']} inspections fully staffed.",
+        f"Status: {STATUS_LABELS[summary['status']]}; best bound {pounds(summary['best_bound'])};"
+        f" gap {'-' if gap is None else f'{gap:.2%}'}; {summary['hotel_nights']:,} hotel nights"
+        f" ({pounds(summary['hotel_cost'])}); {summary['travel_hours']:,} travel hours;"
+        f" {summary['inspections_fully_staffed']} of {summary['inspections']} inspections fully staffed.",
         highlight=False,
+        markup=False,
     )
-    for item in tables.shortfalls:
-        console.print(f"[red]shortfall:[/] {escape(item.reason)}", highlight=False)
 
 
-def show_changes(console: Console, tables: Tables) -> None:
-    """What must be done since the published roster: who joins, leaves or moves, and the bookings."""
+@dataclass
+class Grid:
+    """The week-by-week grid: one row per secondee, a cell per week (the body inspected, in short).
+
+    Each cell is its text and its kind (an activity of weeks.csv, or the arrangement of an
+    inspection), made into styled text only when a table is printed.
+    """
+
+    mondays: list[dt.date]
+    names: list[str]
+    cells: list[list[tuple[str, str]]]
+
+    @classmethod
+    def of(cls, tables: Tables) -> Grid:
+        body = dict(zip(tables.inspections["inspection"], tables.inspections["body_name"], strict=True))
+        roster = tables.roster
+        how = dict(
+            zip(
+                zip(roster["secondee"].tolist(), roster["inspection"].tolist(), strict=True),
+                roster["arrangement"].tolist(),
+                strict=True,
+            )
+        )
+        weeks = tables.weeks
+        activity = dict(
+            zip(
+                zip(weeks["secondee"].tolist(), weeks["week"].tolist(), strict=True),
+                weeks["activity"].tolist(),
+                strict=True,
+            )
+        )
+        mondays = list(tables.scenario.mondays)
+        people = [p.id for p in tables.scenario.secondees]
+        short = {i: short_body_name(str(name)) for i, name in body.items()}
+        marks = {"off": OFF_MARK, "not_seconded": "", "away": ACTIVITY_LABELS["away"]}
+        marks["training"] = ACTIVITY_LABELS["training"]
+        cells = []
+        for s in people:
+            row = []
+            for monday in mondays:
+                doing = str(activity[(s, monday.isoformat())])
+                if doing in marks:
+                    row.append((marks[doing], doing))
+                else:
+                    row.append((short[doing], str(how[(s, doing)])))
+            cells.append(row)
+        return cls(mondays, [tables.labels[s] for s in people], cells)
+
+    def header(self, week: int) -> str:
+        return f"{self.mondays[week].day} {self.mondays[week]:%b}"
+
+    def width(self) -> int:
+        """Columns the whole grid takes with rich's default box: a border and two spaces a column."""
+        widths = [max([len(n) for n in self.names] + [len("secondee")])]
+        for w in range(len(self.mondays)):
+            widths.append(max([len(row[w][0]) for row in self.cells] + [len(self.header(w))]))
+        return 1 + sum(w + 3 for w in widths)
+
+    def months(self) -> list[tuple[str, list[int]]]:
+        """The weeks of each month (by the month of their Monday), with the month's name."""
+        out: dict[str, list[int]] = {}
+        for w, monday in enumerate(self.mondays):
+            out.setdefault(f"{monday:%B %Y}", []).append(w)
+        return list(out.items())
+
+    def table(self, title: str, weeks: range | list[int], width: int | None = None) -> Table:
+        """The grid for some weeks; secondees not seconded in any of them are left out.
+
+        Within `width`, the names are kept whole and the weeks share the rest equally (a long
+        body name is cut short, with an ellipsis).
+        """
+        names = max([len(n) for n in self.names] + [len("secondee")])
+        cell = None if width is None else max(6, (width - 1 - (names + 3)) // max(1, len(weeks)) - 3)
+        table = Table(title=escape(title), title_justify="left")
+        table.add_column("secondee", no_wrap=True, min_width=names)
+        for w in weeks:
+            header = self.header(w)
+            table.add_column(
+                header,
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=cell,
+                min_width=None if cell is None else min(cell, len(header)),
+            )
+        for name, row in zip(self.names, self.cells, strict=True):
+            shown = [row[w] for w in weeks]
+            if any(text for text, _ in shown):
+                table.add_row(Text(name), *[Text(text, style=STYLES[kind]) for text, kind in shown])
+        return table
+
+    def legend(self) -> Text:
+        keys = [Text(ARRANGEMENT_LABELS[k], style=s) for k, s in ARRANGEMENT_STYLES.items()]
+        keys.append(Text(f"{OFF_MARK} {ACTIVITY_LABELS['off']}", style="dim"))
+        return Text("Key: ") + Text("; ").join(keys)
+
+
+def show_changes(console: Console, tables: Tables, table: bool = True) -> None:
+    """What must be done since the published roster: who joins, leaves or moves, and the bookings
+    (a line of counts, then, with `table`, every change)."""
     changes = tables.changes
     summary = tables.summary.get("baseline", {})
     moved = summary.get("moved_inspections", [])
@@ -112,9 +307,17 @@ def show_changes(console: Console, tables: Tables) -> None:
         f" {len(moved)} inspection(s) moved{': ' + escape(', '.join(moved)) if moved else ''}.",
         highlight=False,
     )
-    if not len(changes):
+    notices = Counter(n.action for n in tables.booking_notices)
+    if notices:
+        console.print(
+            "Hotel blocks: "
+            + ", ".join(f"{n} to {k}" for k, n in sorted(notices.items()))
+            + " (booking-changes.csv).",
+            highlight=False,
+        )
+    if not len(changes) or not table:
         return
-    table = Table(
+    listing = Table(
         "who", "inspection", "before", "after", "change", "hotel", title="Changes to the published roster"
     )
     for row in changes.itertuples():
@@ -125,7 +328,7 @@ def show_changes(console: Console, tables: Tables) -> None:
             stay += " → "
         if row.booking in ("book", "amend"):
             stay += f"{row.check_in_after} to {row.check_out_after}"
-        table.add_row(
+        listing.add_row(
             escape(str(row.name)),
             escape(f"{row.inspection} ({row.body_name})"),
             str(row.week_before) or "-",
@@ -133,7 +336,7 @@ def show_changes(console: Console, tables: Tables) -> None:
             CHANGE_LABELS[str(row.change)],
             escape(BOOKING_LABELS[str(row.booking)] + (f": {stay}" if stay else "")),
         )
-    console.print(table)
+    console.print(listing)
 
 
 def show_repairs(console: Console, found: list[Repair], scenario: Scenario) -> None:

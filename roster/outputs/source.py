@@ -1,0 +1,213 @@
+"""An output folder as the reports read it: its tables, the labels people read, the booking list.
+
+The reports (Excel, HTML, calendars) are made from the folder alone, so that they can be made
+again later (`roster report`) from exactly what the solve wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models import bundled_bodies
+from roster.frames import rows, totals
+from roster.labels import people_labels, short_body_name
+from roster.outputs.bookings import Block, make_blocks, read_blocks
+from roster.outputs.folder import DATA_FILES, FolderError, read_tables
+
+OPTIONAL = ("bookings.csv",)
+"""Data files a folder written by an earlier version may lack: the reports make them again."""
+
+
+class ReportError(ValueError):
+    """The folder is not a solved output folder."""
+
+
+@dataclass
+class ReportData:
+    """The tables of one output folder, and what the reports derive from them."""
+
+    folder: Path
+    roster: pd.DataFrame
+    inspections: pd.DataFrame
+    accommodation: pd.DataFrame
+    weeks: pd.DataFrame
+    summary: dict[str, Any]
+    people: pd.DataFrame | None
+    bodies: dict[str, dict[str, Any]]
+    bookings: pd.DataFrame | None = None
+    now: dt.datetime | None = field(default=None, repr=False)
+    booking_changes: pd.DataFrame | None = (
+        None  # booking-changes.csv, when the roster replans a published one
+    )
+
+    @cached_property
+    def mondays(self) -> list[str]:
+        return sorted(set(self.weeks["week"]))
+
+    @cached_property
+    def secondees(self) -> list[str]:
+        """Every secondee, in the scenario's order."""
+        return list(dict.fromkeys(self.weeks["secondee"]))
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """The label people read for each secondee (`roster.labels.people_labels`)."""
+        names: dict[str, str] = {}
+        if self.people is not None:
+            names = dict(
+                zip(self.people["secondee"].astype(str), self.people["name"].astype(str), strict=True)
+            )
+        return people_labels((s, names.get(s, "")) for s in self.secondees)
+
+    def label(self, secondee: str) -> str:
+        return self.labels.get(secondee, secondee)
+
+    def body_name(self, body: str) -> str:
+        return str(self.bodies.get(body, {}).get("name") or body)
+
+    def short_name(self, body: str) -> str:
+        return short_body_name(self.body_name(body))
+
+    @cached_property
+    def body_of(self) -> dict[str, str]:
+        """The body of each inspection."""
+        return dict(zip(self.inspections["inspection"], self.inspections["body"], strict=True))
+
+    @cached_property
+    def activity(self) -> dict[tuple[str, str], str]:
+        """What each secondee does each week (weeks.csv): an inspection id, or an activity."""
+        w = self.weeks
+        return dict(zip(zip(w["secondee"], w["week"], strict=True), w["activity"], strict=True))
+
+    @cached_property
+    def arrangement(self) -> dict[tuple[str, str], str]:
+        """The arrangement of each (secondee, inspection) of the roster."""
+        return {(r.secondee, r.inspection): r.arrangement for r in rows(self.roster)}
+
+    @cached_property
+    def team(self) -> dict[str, list[str]]:
+        """The secondees of each inspection, in roster.csv's order."""
+        out: dict[str, list[str]] = {}
+        for s, i in zip(self.roster["secondee"], self.roster["inspection"], strict=True):
+            out.setdefault(str(i), []).append(str(s))
+        return out
+
+    @cached_property
+    def assignments_of(self) -> dict[str, list[Any]]:
+        """Each secondee's rows of roster.csv."""
+        out: dict[str, list[Any]] = {}
+        for r in rows(self.roster):
+            out.setdefault(str(r.secondee), []).append(r)
+        return out
+
+    @cached_property
+    def stays_of(self) -> dict[str, list[Any]]:
+        """Each secondee's rows of accommodation.csv."""
+        out: dict[str, list[Any]] = {}
+        for r in rows(self.accommodation):
+            out.setdefault(str(r.secondee), []).append(r)
+        return out
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The hotel booking list: bookings.csv, or made from accommodation.csv for an older folder."""
+        if self.bookings is not None:
+            return read_blocks(self.bookings)
+        names = {b: self.body_name(b) for b in self.bodies}
+        return make_blocks(self.accommodation, self.labels, names)
+
+    @property
+    def deterministic(self) -> bool:
+        solver = self.summary.get("solver")
+        return isinstance(solver, dict) and bool(solver.get("deterministic"))
+
+    @cached_property
+    def stamp(self) -> dt.datetime:
+        """When the reports are written (UTC): now, or in deterministic mode midnight of the first
+        Monday of the horizon, so that two deterministic runs write identical files."""
+        if self.deterministic and self.mondays:
+            return dt.datetime.combine(dt.date.fromisoformat(self.mondays[0]), dt.time(0), tzinfo=dt.UTC)
+        return (self.now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+
+    def per_secondee(self) -> list[SecondeeUse]:
+        """Inspections, target, hotel nights and costs of each secondee, in the scenario's order."""
+        roster = self.roster
+        nights = totals(self.accommodation, "secondee", "nights")
+        hotel_cost = totals(self.accommodation, "secondee", "cost")
+        trip = totals(roster, "secondee", "trip_minutes")
+        cost = totals(roster, "secondee", "cost")
+        count = roster["secondee"].value_counts().to_dict() if len(roster) else {}
+        targets = {u["secondee"]: u["target"] for u in self.summary.get("use", [])}
+        out = []
+        for s in self.secondees:
+            lo, hi = targets.get(s, [0, 0])
+            out.append(
+                SecondeeUse(
+                    secondee=s,
+                    label=self.label(s),
+                    inspections=int(count.get(s, 0)),
+                    target_min=int(lo),
+                    target_max=int(hi),
+                    hotel_nights=nights.get(s, 0),
+                    hotel_cost=hotel_cost.get(s, 0),
+                    travel_hours=round(trip.get(s, 0) / 60, 1),
+                    cost=cost.get(s, 0),
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class SecondeeUse:
+    """One secondee's inspections against their target, and what they cost in hotels and travel."""
+
+    secondee: str
+    label: str
+    inspections: int
+    target_min: int
+    target_max: int
+    hotel_nights: int
+    hotel_cost: int
+    travel_hours: float
+    cost: int
+
+    @property
+    def verdict(self) -> str:
+        """`below`, `above` or `within` the target range."""
+        if self.inspections < self.target_min:
+            return "below"
+        return "above" if self.inspections > self.target_max else "within"
+
+
+def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
+    """Read an output folder written by `roster solve`."""
+    missing = [name for name in DATA_FILES if name not in OPTIONAL and not (folder / name).exists()]
+    if missing:
+        raise ReportError(f"{folder} is not a solved output folder: missing {', '.join(missing)}")
+    try:
+        tables = read_tables(folder)
+    except FolderError as exc:
+        raise ReportError(str(exc)) from None
+    bodies = {b.id: b.model_dump() for b in bundled_bodies()}
+    if "bodies" in tables:
+        for row in rows(tables["bodies"]):
+            bodies[str(row.id)] = {**row._asdict(), "lat": float(row.lat), "lon": float(row.lon)}
+    return ReportData(
+        folder,
+        tables["roster"],
+        tables["inspections"],
+        tables["accommodation"],
+        tables["weeks"],
+        tables["summary"],
+        tables.get("people"),
+        bodies,
+        tables.get("bookings"),
+        now,
+        tables.get("booking-changes"),
+    )

@@ -1,0 +1,118 @@
+"""Calendars that update: stable UIDs, SEQUENCE rising on a change, cancellations for removed events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from cli import app
+from roster.analysis.check import check_report
+from roster.loading import load_scenario
+from roster.outputs.folder import read_tables
+
+# A police secondee (only police inspections are open to them) and a fire one: who goes where
+# is forced by the rules, so the test does not depend on one roster among ties.
+SECONDEES = [
+    {"id": "pa", "name": "Priya A.", "service": "lancashire-police", "background": "police",
+     "rank": "sergeant", "home": "Preston", "trained": "2026-09-08", "away": ["2026-10-05"]},
+    {"id": "fb", "name": "Fraser B.", "service": "essex-fire", "background": "fire",
+     "rank": "watch-manager", "home": "Chelmsford"},
+]  # fmt: skip
+
+
+def scenario(path: Path, police: dict[str, str]) -> Path:
+    data = {
+        "name": "Calendars",
+        "start": "2026-09-07",
+        "weeks": 6,
+        "inspections": [
+            {**police, "secondees": 1},
+            {"id": "fire-kent", "body": "kent-fire", "week": "2026-09-21", "secondees": 1},
+        ],
+        "secondees": SECONDEES,
+    }
+    with open(path, "w") as handle:
+        YAML().dump(data, handle)
+    return path
+
+
+def solve_into(out: Path, path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["solve", str(path), "--out", str(out), "--deterministic", "--quiet", "--report"]
+    )
+    assert result.exit_code == 0, result.output
+    report = check_report(load_scenario(path), read_tables(out))
+    assert report.valid, report.violations
+
+
+def events(out: Path, secondee: str) -> dict[str, Any]:
+    calendar = Calendar.from_ical((out / "calendars" / f"{secondee}.ics").read_bytes())
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def sequence(event: Any) -> int:
+    return int(event.get("SEQUENCE", 0))
+
+
+def cancelled(event: Any) -> bool:
+    return str(event.get("STATUS", "")).upper() == "CANCELLED"
+
+
+def test_a_moved_secondee_s_calendar_cancels_the_old_event_and_adds_the_new(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    kent = {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"}
+    surrey = {"id": "peel-surrey", "body": "surrey-police", "week": "2026-09-28"}
+    solve_into(out, scenario(tmp_path / "v1.yaml", kent))
+    first = events(out, "pa")
+    old_uid = "inspection-peel-kent-pa@roster"
+    assert sequence(first[old_uid]) == 0 and not cancelled(first[old_uid])
+    unchanged = events(out, "fb")
+
+    solve_into(out, scenario(tmp_path / "v2.yaml", surrey))  # Kent is replaced by Surrey
+    second = events(out, "pa")
+    assert cancelled(second[old_uid]) and sequence(second[old_uid]) == 1
+    assert second[old_uid].decoded("DTSTART") == first[old_uid].decoded("DTSTART")
+    new_uid = "inspection-peel-surrey-pa@roster"
+    assert not cancelled(second[new_uid]) and sequence(second[new_uid]) == 0
+    assert second[new_uid].decoded("DTSTART").isoformat() == "2026-09-28"
+    hotels = [uid for uid in first if uid.startswith("hotel-peel-kent-")]
+    assert hotels and all(cancelled(second[uid]) and sequence(second[uid]) == 1 for uid in hotels)
+    # what did not change keeps its sequence: the training and away weeks, the other secondee
+    for uid in ("training-pa-2026-09-07@roster", "away-pa-2026-10-05@roster"):
+        assert sequence(second[uid]) == 0 and not cancelled(second[uid])
+        assert second[uid].decoded("DTSTART") == first[uid].decoded("DTSTART")
+    again = events(out, "fb")
+    assert {uid: sequence(e) for uid, e in again.items()} == {
+        uid: sequence(e) for uid, e in unchanged.items()
+    }
+    assert not any(cancelled(e) for e in again.values())
+
+    solve_into(out, scenario(tmp_path / "v2.yaml", surrey))  # the same roster again: nothing rises
+    third = events(out, "pa")
+    assert {u: (sequence(e), cancelled(e)) for u, e in third.items()} == {
+        u: (sequence(e), cancelled(e)) for u, e in second.items()
+    }
+
+    later = {**surrey, "week": "2026-10-12"}
+    solve_into(out, scenario(tmp_path / "v3.yaml", later))  # the same inspection, another week
+    fourth = events(out, "pa")
+    assert sequence(fourth[new_uid]) == 1 and not cancelled(fourth[new_uid])
+    assert fourth[new_uid].decoded("DTSTART").isoformat() == "2026-10-12"
+    assert sequence(fourth[old_uid]) == 1  # cancelled once, then carried as it was
+
+
+def test_a_secondee_who_left_gets_every_event_cancelled(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = scenario(tmp_path / "v1.yaml", {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"})
+    solve_into(out, path)
+    before = events(out, "pa")
+    args = ["solve", str(path), "--out", str(out), "--deterministic", "--quiet", "--report"]
+    result = CliRunner().invoke(app, [*args, "--drop-secondee", "pa"])
+    assert result.exit_code == 1, result.output  # Kent now has nobody: a shortfall
+    after = events(out, "pa")
+    assert set(after) == set(before)
+    assert all(cancelled(e) and sequence(e) == sequence(before[uid]) + 1 for uid, e in after.items())
