@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,11 @@ def read_csv(path: Path) -> pd.DataFrame:
             f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
         )
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # never a column lost in silence
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+    except pd.errors.ParserWarning:
+        raise CsvError(f"{path}: not a readable CSV (a row has more cells than the header)") from None
     except pd.errors.EmptyDataError:
         raise CsvError(f"{path}: empty (expected a header row, e.g. inspection,week,secondee)") from None
     except pd.errors.ParserError as exc:
