@@ -21,7 +21,7 @@ from roster.analysis.check import check_report
 from roster.analysis.explain import explain_inspection, explain_secondee
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
-from roster.labels import COST_TERM_LABELS
+from roster.labels import COST_TERM_LABELS, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
@@ -39,7 +39,13 @@ from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
 from roster.outputs.report import report as make_report
 from roster.outputs.tables import Tables
-from roster.outputs.terminal import progress_printer, show_changes, show_repairs, show_roster
+from roster.outputs.terminal import (
+    progress_printer,
+    readable_streams,
+    show_changes,
+    show_repairs,
+    show_roster,
+)
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
@@ -59,6 +65,12 @@ errors = Console(stderr=True, width=WIDTH)
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT = 0, 1, 2
 
 
+@app.callback()
+def _start() -> None:
+    """Roster secondees onto HMICFRS inspections."""
+    readable_streams()  # an ASCII terminal gets `GBP` for `£`, never an encoding error
+
+
 def bundled_scenario(name: str = "cohort.yaml") -> Path:
     return Path(str(resources.files("scenarios").joinpath(name)))
 
@@ -67,10 +79,15 @@ def _load(path: Path, overrides: Overrides | None = None) -> Scenario:
     try:
         return load_scenario(path, overrides)
     except ScenarioError as exc:
-        errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
-        for problem in exc.problems:
-            errors.print(f"  {problem}", highlight=False, markup=False)
+        _print_problems(path, exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _print_problems(path: Path, exc: ScenarioError) -> None:
+    errors.print("[bold red]error:[/] ", end="", highlight=False)
+    errors.print(f"{visible(str(path))} cannot be used:", highlight=False, markup=False)
+    for problem in exc.problems:
+        errors.print(f"  {problem}", highlight=False, markup=False)
 
 
 @app.command()
@@ -78,10 +95,16 @@ def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
 ) -> None:
     """Check scenario files and show who can go where."""
+    bad = 0
     for path in scenarios:
-        facts = Facts(_load(path))
+        try:
+            facts = Facts(load_scenario(path))
+        except ScenarioError as exc:
+            _print_problems(path, exc)
+            bad += 1
+            continue
         view = overview(facts)
-        console.rule(f"[bold]{view.name}[/]  ({path})")
+        console.rule(f"[bold]{escape(view.name)}[/]  ({escape(str(path))})")
         console.print(f"Horizon: {view.horizon}")
         people = ", ".join(f"{n} {kind}" for kind, n in sorted(view.backgrounds.items()))
         console.print(
@@ -116,9 +139,14 @@ def validate(
                 *[str(item.arrangements.get(a, 0)) for a in Arrangement],
             )
         console.print(table)
+        for note in view.notes:
+            console.print("[cyan]note:[/] ", end="", highlight=False)
+            console.print(note, highlight=False, markup=False)
         for warning in view.warnings:
-            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-        console.print(f"[green]valid[/]: {path}")
+            console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        console.print(f"[green]valid[/]: {escape(str(path))}", highlight=False)
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -149,7 +177,7 @@ def bodies(
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print an error (plain text: file names and ids are never read as markup) and give the exit."""
     errors.print("[bold red]error:[/] ", end="", highlight=False)
-    errors.print(message, highlight=False, markup=False)
+    errors.print(visible(message, keep_newlines=True), highlight=False, markup=False)
     return typer.Exit(code)
 
 
@@ -159,7 +187,12 @@ def solve(
         Path | None, typer.Argument(help="Scenario YAML (default: the bundled cohort).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds of search.")] = 60.0,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds of search (default 60); with --deterministic, the solver's deterministic time units (default 30)."
+        ),
+    ] = None,
     gap: Annotated[
         float,
         typer.Option(
@@ -206,7 +239,8 @@ def solve(
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a scheduler's stop, handled as Ctrl-C
     try:
         config = SolveConfig(
-            time_limit=time_limit,
+            time_limit=60.0 if time_limit is None else time_limit,
+            deterministic_limit=time_limit if deterministic and time_limit is not None else 30.0,
             gap=gap,
             workers=workers,
             seed=seed,
@@ -320,23 +354,24 @@ def check(
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
-        costs = Table("term", "pounds", title="Cost recomputed from the roster")
-        for term, pounds in report.cost_terms.items():
-            costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
-        costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
-        console.print(costs)
+        if report.cost_terms:  # none when the rows could not be read, or there is no roster
+            costs = Table("term", "pounds", title="Cost recomputed from the roster")
+            for term, pounds in report.cost_terms.items():
+                costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
+            costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
+            console.print(costs)
         for v in report.violations:
-            console.print(f"[red]{v.rule}[/]: {escape(v.message)}", highlight=False)
+            console.print(f"[red]{v.rule}[/]: {escape(visible(v.message))}", highlight=False)
+        if report.more:
+            console.print(f"... and {report.more:,} more problem(s), not listed", highlight=False)
         if report.valid:
             console.print(
                 f"[green]valid[/]: {escape(str(roster))} breaks no rule of {escape(str(scenario))}",
                 highlight=False,
             )
         else:
-            console.print(
-                f"[red]{len(report.violations)} problem(s)[/] in {escape(str(roster))}", highlight=False
-            )
-    if any(v.rule == "input" for v in report.violations):
+            console.print(f"[red]{report.count:,} problem(s)[/] in {escape(str(roster))}", highlight=False)
+    if report.rules["input"]:
         raise typer.Exit(EXIT_BAD_INPUT)  # rows naming unknown ids or non-Monday weeks: bad input
     raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
 
