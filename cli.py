@@ -37,6 +37,7 @@ from roster.outputs.folder import (
 )
 from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
+from roster.outputs.report import load as load_report
 from roster.outputs.report import report as make_report
 from roster.outputs.tables import Tables
 from roster.outputs.terminal import (
@@ -69,6 +70,10 @@ EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT = 0, 1, 2
 def _start() -> None:
     """Roster secondees onto HMICFRS inspections."""
     readable_streams()  # an ASCII terminal gets `GBP` for `£`, never an encoding error
+    if sys.stdout is sys.__stdout__ and hasattr(signal, "SIGPIPE"):
+        # `roster check ... | head`: end quietly as any Unix tool does when its reader has gone,
+        # rather than with exit code 1, which means "rules broken"
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def bundled_scenario(name: str = "cohort.yaml") -> Path:
@@ -472,6 +477,7 @@ def report(
                 f"{folder}: {', '.join(edited)} changed after the solve that wrote summary.json, so the"
                 " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
             )
+        load_report(folder)  # refused here, by the folder's own name, not the staging folder's
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
         written = write_folder(
             folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
