@@ -22,7 +22,7 @@ from roster.analysis.explain import explain_inspection, explain_secondee
 from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
-from roster.labels import COST_TERM_LABELS
+from roster.labels import COST_TERM_LABELS, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.loading.sheets import is_scenario_folder
 from roster.loading.workbook import import_workbook
@@ -40,6 +40,7 @@ from roster.outputs.folder import (
 )
 from roster.outputs.report import FORMATS as REPORT_FORMATS
 from roster.outputs.report import ReportError
+from roster.outputs.report import load as load_report
 from roster.outputs.report import report as make_report
 from roster.outputs.scenario_files import (
     check_writable,
@@ -50,7 +51,13 @@ from roster.outputs.scenario_files import (
     write_file,
 )
 from roster.outputs.tables import Tables
-from roster.outputs.terminal import progress_printer, show_changes, show_repairs, show_roster
+from roster.outputs.terminal import (
+    progress_printer,
+    readable_streams,
+    show_changes,
+    show_repairs,
+    show_roster,
+)
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
 from roster.workflows.compare import comparison, outcome
@@ -72,6 +79,16 @@ errors = Console(stderr=True, width=WIDTH)
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT = 0, 1, 2
 
 
+@app.callback()
+def _start() -> None:
+    """Roster secondees onto HMICFRS inspections."""
+    readable_streams()  # an ASCII terminal gets `GBP` for `£`, never an encoding error
+    if sys.stdout is sys.__stdout__ and hasattr(signal, "SIGPIPE"):
+        # `roster check ... | head`: end quietly as any Unix tool does when its reader has gone,
+        # rather than with exit code 1, which means "rules broken"
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def bundled_scenario(name: str = "cohort.yaml") -> Path:
     return Path(str(resources.files("scenarios").joinpath(name)))
 
@@ -85,10 +102,15 @@ def _load(path: Path, overrides: Overrides | None = None) -> Scenario:
 
 def _unusable(path: Path, exc: ScenarioError) -> typer.Exit:
     """Print every problem of a scenario file, and give the exit for bad input."""
-    errors.print(f"[bold red]error:[/] {escape(str(path))} cannot be used:", highlight=False)
+    _print_problems(path, exc)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print_problems(path: Path, exc: ScenarioError) -> None:
+    errors.print("[bold red]error:[/] ", end="", highlight=False)
+    errors.print(f"{visible(str(path))} cannot be used:", highlight=False, markup=False)
     for problem in exc.problems:
         errors.print(f"  {problem}", highlight=False, markup=False)
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -98,8 +120,14 @@ def validate(
     ],
 ) -> None:
     """Check scenario files and show who can go where."""
+    bad = 0
     for path in scenarios:
-        facts = Facts(_load(path))
+        try:
+            facts = Facts(load_scenario(path))
+        except ScenarioError as exc:
+            _print_problems(path, exc)
+            bad += 1
+            continue
         view = overview(facts)
         console.rule(f"[bold]{escape(view.name)}[/]  ({escape(str(path))})")
         console.print(f"Horizon: {view.horizon}")
@@ -136,9 +164,14 @@ def validate(
                 *[str(item.arrangements.get(a, 0)) for a in Arrangement],
             )
         console.print(table)
+        for note in view.notes:
+            console.print("[cyan]note:[/] ", end="", highlight=False)
+            console.print(note, highlight=False, markup=False)
         for warning in view.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         console.print(f"[green]valid[/]: {escape(str(path))}", highlight=False)
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -169,7 +202,7 @@ def bodies(
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print an error (plain text: file names and ids are never read as markup) and give the exit."""
     errors.print("[bold red]error:[/] ", end="", highlight=False)
-    errors.print(message, highlight=False, markup=False)
+    errors.print(visible(message, keep_newlines=True), highlight=False, markup=False)
     return typer.Exit(code)
 
 
@@ -179,7 +212,12 @@ def solve(
         Path | None, typer.Argument(help="Scenario YAML (default: the bundled cohort).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds of search.")] = 60.0,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds of search (default 60); with --deterministic, the solver's deterministic time units (default 30)."
+        ),
+    ] = None,
     gap: Annotated[
         float,
         typer.Option(
@@ -226,7 +264,8 @@ def solve(
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a scheduler's stop, handled as Ctrl-C
     try:
         config = SolveConfig(
-            time_limit=time_limit,
+            time_limit=60.0 if time_limit is None else time_limit,
+            deterministic_limit=time_limit if deterministic and time_limit is not None else 30.0,
             gap=gap,
             workers=workers,
             seed=seed,
@@ -340,23 +379,24 @@ def check(
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
-        costs = Table("term", "pounds", title="Cost recomputed from the roster")
-        for term, pounds in report.cost_terms.items():
-            costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
-        costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
-        console.print(costs)
+        if report.cost_terms:  # none when the rows could not be read, or there is no roster
+            costs = Table("term", "pounds", title="Cost recomputed from the roster")
+            for term, pounds in report.cost_terms.items():
+                costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
+            costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
+            console.print(costs)
         for v in report.violations:
-            console.print(f"[red]{v.rule}[/]: {escape(v.message)}", highlight=False)
+            console.print(f"[red]{v.rule}[/]: {escape(visible(v.message))}", highlight=False)
+        if report.more:
+            console.print(f"... and {report.more:,} more problem(s), not listed", highlight=False)
         if report.valid:
             console.print(
                 f"[green]valid[/]: {escape(str(roster))} breaks no rule of {escape(str(scenario))}",
                 highlight=False,
             )
         else:
-            console.print(
-                f"[red]{len(report.violations)} problem(s)[/] in {escape(str(roster))}", highlight=False
-            )
-    if any(v.rule == "input" for v in report.violations):
+            console.print(f"[red]{report.count:,} problem(s)[/] in {escape(str(roster))}", highlight=False)
+    if report.rules["input"]:
         raise typer.Exit(EXIT_BAD_INPUT)  # rows naming unknown ids or non-Monday weeks: bad input
     raise typer.Exit(EXIT_OK if report.valid else EXIT_UNMET)
 
@@ -457,6 +497,7 @@ def report(
                 f"{folder}: {', '.join(edited)} changed after the solve that wrote summary.json, so the"
                 " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
             )
+        load_report(folder)  # refused here, by the folder's own name, not the staging folder's
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
         written = write_folder(
             folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
@@ -774,7 +815,7 @@ def rebuild(
         check_target(out, inputs)
         rebuilt = rebuild_roster(loaded, tables["roster"], str(_roster_file(roster)))
     except FolderError as exc:
-        raise fail(str(exc)) from None
+        raise fail(f"{exc}\nnothing written") from None
     except RosterInputError as exc:
         _print_violations(exc.violations)
         raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from models.limits import FIRST_DATE, LAST_DATE, MAX_MINUTES, MAX_POUNDS, MAX_TEAM, MAX_TEXT, MAX_WEEKS
 
 
 class StrictModel(BaseModel):
     """A model that forbids unknown keys, so a typo is reported instead of ignored."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(
+            f"{day.isoformat()} is outside the years a roster can cover ({FIRST_DATE.year} to"
+            f" {LAST_DATE.year}); check the year"
+        )
+    return day
 
 
 def _must_be_monday(day: dt.date) -> dt.date:
@@ -25,12 +37,63 @@ def _must_be_monday(day: dt.date) -> dt.date:
     return day
 
 
-Monday = Annotated[dt.date, AfterValidator(_must_be_monday)]
+Date = Annotated[dt.date, AfterValidator(_in_range)]
+"""A day from 2000 to 2099 (`models.limits`)."""
+Monday = Annotated[dt.date, AfterValidator(_in_range), AfterValidator(_must_be_monday)]
 """A date that names a planning week: it must be a Monday."""
+
+CONTROL_NAMES = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    "\x1b": "an escape character",
+    "\x00": "a null character",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text` (C0, DEL, C1, or a Unicode line separator), if any."""
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+
+
+def describe_character(char: str) -> str:
+    """`a line break (U+000A)`: a character people cannot see, named."""
+    return f"{CONTROL_NAMES.get(char, 'a control character')} (U+{ord(char):04X})"
+
+
+def _printable(text: str) -> str:
+    bad = control_character(text)
+    if bad is not None:
+        raise ValueError(
+            f"contains {describe_character(bad)} at character {text.index(bad) + 1}: names and"
+            " ids are one line of printable text (the calendars, the workbook and the CSV files"
+            " cannot carry it)"
+        )
+    return text
+
+
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_printable)]
+"""Free text people read (a name, a town): one line, no control characters, at most 1,000 characters."""
 
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
-Identifier = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Pounds = Annotated[int, Field(ge=0, le=MAX_POUNDS)]
+"""A cost weight in whole pounds."""
+Minutes = Annotated[int, Field(ge=0, le=MAX_MINUTES)]
+"""A one-way journey or a journey limit."""
+TeamCount = Annotated[int, Field(ge=0, le=MAX_TEAM)]
+"""Secondees on a team."""
+WeekCount = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
+"""A number of weeks (or of inspections over the horizon: at most one a week)."""
+PositiveWeekCount = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
+Degrees = Annotated[float, Field(allow_inf_nan=False)]
+
+
+Identifier = Annotated[
+    str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+]
 
 
 def did_you_mean(

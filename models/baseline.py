@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.base import Monday, StrictModel
+from models.base import Monday, StrictModel, Text
 
 
 class Baseline(StrictModel):
@@ -17,7 +17,7 @@ class Baseline(StrictModel):
     to the published roster is still priced.
     """
 
-    roster: str
+    roster: Text
     frozen_before: Monday | None = None
 
 

@@ -8,27 +8,27 @@ from importlib import resources
 
 from pydantic import Field
 
-from models.base import Identifier, StrictModel
+from models.base import Identifier, StrictModel, Text
 from models.ranks import Background
 
 
 class Location(StrictModel):
     """A point in decimal degrees (WGS84)."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
 
 
 class Body(StrictModel):
     """A police force or fire and rescue service, with its headquarters."""
 
     id: Identifier
-    name: str = ""
+    name: Text = ""
     kind: Background
-    hq_town: str = ""
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    region: str = ""
+    hq_town: Text = ""
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    region: Text = ""
 
     @property
     def location(self) -> Location:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from models.base import Identifier, Monday, NonNegativeInt, StrictModel
+from models.base import Identifier, Monday, StrictModel, TeamCount, Text
 from models.ranks import Background
 
 
 class TeamSize(StrictModel):
     """Secondees on the team: `{min, max}`; a bound left out equals the other."""
 
-    min: NonNegativeInt | None = None
-    max: NonNegativeInt | None = None
+    min: TeamCount | None = None
+    max: TeamCount | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> TeamSize:
@@ -31,7 +31,7 @@ class TeamSize(StrictModel):
 class Needs(StrictModel):
     """Team requirements beyond its size."""
 
-    experienced: NonNegativeInt = 0
+    experienced: TeamCount = 0
 
 
 class Inspection(StrictModel):
@@ -42,10 +42,10 @@ class Inspection(StrictModel):
 
     id: Identifier
     body: Identifier
-    name: str = ""
+    name: Text = ""
     week: Monday | None = None
     window: tuple[Monday, Monday] | None = None
-    secondees: NonNegativeInt | TeamSize = 2
+    secondees: TeamCount | TeamSize = 2
     needs: Needs = Field(default_factory=Needs)
     open_to: list[Background] | None = None
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from models.base import Identifier, Monday, NonNegativeInt, StrictModel, did_you_mean
+from models.base import (
+    Date,
+    Identifier,
+    Minutes,
+    Monday,
+    StrictModel,
+    Text,
+    WeekCount,
+    did_you_mean,
+)
 from models.bodies import Location
+from models.limits import MAX_INSPECTIONS_DONE, MAX_NIGHTS
 from models.ranks import ELIGIBLE_RANKS, INELIGIBLE_RANKS, Background
 
 
@@ -15,9 +25,9 @@ class Carer(StrictModel):
     """Caring responsibilities agreed case by case (OBJECTIVE.md, arrangement)."""
 
     home_every_night: bool = False
-    max_commute_minutes: NonNegativeInt | None = None
+    max_commute_minutes: Minutes | None = None
     no_night_before: bool = False
-    max_nights_away: NonNegativeInt | None = None
+    max_nights_away: Annotated[int, Field(ge=0, le=MAX_NIGHTS)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Carer:
@@ -46,17 +56,17 @@ class Secondee(StrictModel):
     """A short-term secondee."""
 
     id: Identifier
-    name: str = ""
+    name: Text = ""
     service: Identifier
     background: Background
-    rank: str
-    home: Location | str
-    available: tuple[dt.date, dt.date] | None = None
-    trained: dt.date | None = None
+    rank: Text
+    home: Location | Text
+    available: tuple[Date, Date] | None = None
+    trained: Date | None = None
     away: list[Monday] = Field(default_factory=list)
-    inspections_done: NonNegativeInt = 0
+    inspections_done: Annotated[int, Field(ge=0, le=MAX_INSPECTIONS_DONE)] = 0
     carer: Carer | None = None
-    target: tuple[NonNegativeInt, NonNegativeInt] | None = None
+    target: tuple[WeekCount, WeekCount] | None = None
     prefers: Prefers = Field(default_factory=Prefers)
     avoids: Avoids = Field(default_factory=Avoids)
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from models.base import Monday, NonNegativeInt, PositiveInt, StrictModel
+from models.base import Minutes, Monday, PositiveWeekCount, Pounds, StrictModel, WeekCount
+from models.limits import CIRCUITY, KM_PER_HOUR, MAX_OVERHEAD_MINUTES, MAX_PER_WEEK
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+PerWeek = Annotated[int, Field(ge=0, le=MAX_PER_WEEK)]
+"""Inspections running in one week."""
 
 
 def _working_week() -> list[Weekday]:
@@ -21,45 +26,45 @@ def _working_week() -> list[Weekday]:
 class Costs(StrictModel):
     """Whole-pound weights of the objective (see OBJECTIVE.md)."""
 
-    hotel_night_cost: NonNegativeInt = 120
-    travel_hour_cost: NonNegativeInt = 25
-    under_use: NonNegativeInt = 1000
-    over_use: NonNegativeInt = 500
-    rhythm: NonNegativeInt = 200
-    preference: NonNegativeInt = 50
-    shortfall: NonNegativeInt = 10000
-    change: NonNegativeInt = 300
+    hotel_night_cost: Pounds = 120
+    travel_hour_cost: Pounds = 25
+    under_use: Pounds = 1000
+    over_use: Pounds = 500
+    rhythm: Pounds = 200
+    preference: Pounds = 50
+    shortfall: Pounds = 10000
+    change: Pounds = 300
     """Per change to a published roster (a pair that joins, leaves or moves week): a person to tell."""
-    move: NonNegativeInt = 1000
+    move: Pounds = 1000
     """Per published inspection moved to another week: a force to re-notify, a team to rebook."""
 
 
 class TravelEstimate(StrictModel):
     """Journey estimate used where no measured time is given."""
 
-    overhead: float = Field(default=10, ge=0)
-    circuity: float = Field(default=1.25, ge=1)
-    km_per_hour: float = Field(default=85, gt=0)
+    overhead: float = Field(default=10, ge=0, le=MAX_OVERHEAD_MINUTES, allow_inf_nan=False)
+    circuity: float = Field(default=1.25, ge=CIRCUITY[0], le=CIRCUITY[1], allow_inf_nan=False)
+    km_per_hour: float = Field(default=85, ge=KM_PER_HOUR[0], le=KM_PER_HOUR[1], allow_inf_nan=False)
 
 
 class Rhythm(StrictModel):
     """The preferred pattern: `weeks_on` inspection weeks, then `weeks_off` weeks off."""
 
-    weeks_on: PositiveInt = 2
-    weeks_off: NonNegativeInt = 1
+    weeks_on: PositiveWeekCount = 2
+    weeks_off: WeekCount = 1
     hard: bool = False
 
 
 class Rules(StrictModel):
     """Programme-wide rules of a scenario."""
 
-    max_inspections_per_week: NonNegativeInt = 4
-    max_inspections_in_week: dict[Monday, NonNegativeInt] = Field(default_factory=dict)
+    max_inspections_per_week: PerWeek = 4
+    max_inspections_in_week: dict[Monday, PerWeek] = Field(default_factory=dict)
     """Per-week overrides of the cap, e.g. a peak week of 5: `{2027-03-01: 5}`."""
-    max_back_to_back: PositiveInt = 3
+    max_back_to_back: PositiveWeekCount = 3
     rhythm: Rhythm = Field(default_factory=Rhythm)
-    night_before_minutes: NonNegativeInt = 180
-    commute_minutes: NonNegativeInt = 60
+    night_before_minutes: Minutes = 180
+    commute_minutes: Minutes = 60
     no_own_service: bool = True
     match_background: bool = True
     inspection_days: list[Weekday] = Field(default_factory=lambda: _working_week())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
@@ -12,10 +13,26 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from models.base import Identifier, Monday, NonNegativeInt, PositiveInt, StrictModel, did_you_mean
+from models.base import (
+    Identifier,
+    Minutes,
+    Monday,
+    PositiveWeekCount,
+    StrictModel,
+    Text,
+    did_you_mean,
+)
 from models.baseline import Baseline, PublishedRoster
 from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection
+from models.limits import (
+    FARTHEST_KM,
+    MAX_BODIES,
+    MAX_INSPECTIONS,
+    MAX_JOURNEYS,
+    MAX_OBJECTIVE,
+    MAX_SECONDEES,
+)
 from models.people import Secondee
 from models.places import PlaceError, resolve_place
 from models.rules import Rules
@@ -30,21 +47,21 @@ class TravelTime(StrictModel):
 
     secondee: Identifier
     body: Identifier
-    minutes: NonNegativeInt
+    minutes: Minutes
     mode: Literal["car", "train", "flight"] = "car"
 
 
 class Scenario(StrictModel):
     """Everything the engine needs to build a roster."""
 
-    name: str
+    name: Text
     start: Monday
-    weeks: PositiveInt
+    weeks: PositiveWeekCount
     rules: Rules = Field(default_factory=Rules)
-    inspections: list[Inspection] = Field(default_factory=list)
-    secondees: list[Secondee] = Field(default_factory=list)
-    travel: list[TravelTime] = Field(default_factory=list)
-    bodies: list[Body] = Field(default_factory=list)
+    inspections: list[Inspection] = Field(default_factory=list, max_length=MAX_INSPECTIONS)
+    secondees: list[Secondee] = Field(default_factory=list, max_length=MAX_SECONDEES)
+    travel: list[TravelTime] = Field(default_factory=list, max_length=MAX_JOURNEYS)
+    bodies: list[Body] = Field(default_factory=list, max_length=MAX_BODIES)
     baseline: Baseline | None = None
 
     _published: PublishedRoster | None = PrivateAttr(default=None)
@@ -53,6 +70,7 @@ class Scenario(StrictModel):
     _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
     _source: dict[str, str] = PrivateAttr(default_factory=dict)
     _file: str | None = PrivateAttr(default=None)
+    _notes: list[str] = PrivateAttr(default_factory=list)
 
     # ------------------------------------------------------------------ weeks
 
@@ -122,6 +140,14 @@ class Scenario(StrictModel):
         """The scenario file this was loaded from (absolute), when it was."""
         return self._file
 
+    @property
+    def notes(self) -> list[str]:
+        """What reading the file did that a planner may not expect (a variant replacing a list)."""
+        return list(self._notes)
+
+    def set_notes(self, notes: list[str]) -> None:
+        self._notes = list(notes)
+
     def set_file(self, file: str) -> None:
         self._file = file
 
@@ -151,7 +177,18 @@ class Scenario(StrictModel):
 
         All problems are collected in one pass, each at its own key.
         """
-        found = _Problems()
+        errors = self.cross_reference_errors()
+        if errors:
+            raise ValidationError.from_exception_data("Scenario", errors)
+        return self
+
+    def cross_reference_errors(self, horizon: bool = True) -> list[InitErrorDetails]:
+        """The problems between the parts, as pydantic errors at their keys.
+
+        `horizon=False` leaves out the checks against the horizon (used when `start` or `weeks`
+        is itself wrong, so that the other problems can still be reported in the same pass).
+        """
+        found = _Problems(horizon)
         bundled = {b.id: b for b in bundled_bodies()}
         self._bodies = {**bundled, **{b.id: b for b in self.bodies}}
         for field, items in (
@@ -175,16 +212,15 @@ class Scenario(StrictModel):
         self._check_inspections(found)
         self._check_secondees(found)
         self._check_travel(found)
-        if found.errors:
-            raise ValidationError.from_exception_data("Scenario", found.errors)
-        return self
+        self._check_cost_range(found)
+        return found.errors
 
     def _known_body(self, found: _Problems, loc: Loc, body_id: str, what: str = "body") -> None:
         if body_id not in self._bodies:
-            found.fail(loc, "unknown_body", _unknown(what, body_id, self._bodies), body_id)
+            found.fail(loc, "unknown_body", unknown_message(what, body_id, self._bodies), body_id)
 
     def _in_horizon(self, found: _Problems, loc: Loc, monday: dt.date) -> None:
-        if not self.start <= monday <= self.mondays[-1]:
+        if found.horizon and not self.start <= monday <= self.mondays[-1]:
             found.fail(
                 loc,
                 "outside_horizon",
@@ -262,10 +298,44 @@ class Scenario(StrictModel):
                 found.fail(
                     (*loc, "secondee"),
                     "unknown_secondee",
-                    _unknown("secondee", journey.secondee, ids),
+                    unknown_message("secondee", journey.secondee, ids),
                     journey.secondee,
                 )
             self._known_body(found, (*loc, "body"), journey.body)
+
+    def worst_case_pounds(self) -> int:
+        """More than any roster of this scenario can cost: every secondee on an inspection every
+        week at the longest journey the travel rules allow, every team place short, every
+        preference unmet, every published pair changed and every inspection moved."""
+        c, days = self.rules.costs, len(self.rules.inspection_days)
+        estimate = self.rules.travel_estimate
+        longest = max(
+            [estimate.overhead + 60 * estimate.circuity * FARTHEST_KM / estimate.km_per_hour]
+            + [float(t.minutes) for t in self.travel]
+        )
+        trip_hours = 2 * days * longest / 60 + 1
+        per_week = days * c.hotel_night_cost + trip_hours * c.travel_hour_cost + 2 * (c.preference + c.change)
+        per_person = self.weeks * (per_week + c.over_use + c.rhythm + c.under_use) + c.preference
+        places = sum(i.team_max + i.needs.experienced for i in self.inspections)
+        total = (
+            len(self.secondees) * per_person
+            + places * c.shortfall
+            + len(self.inspections) * c.move
+            + 2 * len(self.secondees) * self.weeks * c.change  # published pairs that leave
+        )
+        return math.ceil(total)
+
+    def _check_cost_range(self, found: _Problems) -> None:
+        worst = self.worst_case_pounds()
+        if worst >= MAX_OBJECTIVE:
+            found.fail(
+                ("rules", "costs"),
+                "cost_range",
+                f"with these weights a roster could cost up to £{worst:,.0f}, more than the solver"
+                f" counts exactly (£{MAX_OBJECTIVE:,}): lower the largest cost weights, or the"
+                " travel estimate's overhead and circuity",
+                None,
+            )
 
     def _resolve_home(self, home: Location | str) -> Location:
         if isinstance(home, Location):
@@ -278,14 +348,15 @@ class Scenario(StrictModel):
 class _Problems:
     """Cross-reference problems collected in one pass, as pydantic errors at their keys."""
 
-    def __init__(self) -> None:
+    def __init__(self, horizon: bool = True) -> None:
         self.errors: list[InitErrorDetails] = []
+        self.horizon = horizon
 
     def fail(self, loc: Loc, kind: str, message: str, value: Any) -> None:
         self.errors.append(InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value))
 
 
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+def unknown_message(what: str, value: str, known: Iterable[str]) -> str:
     hint = did_you_mean(value, known, n=3)
     extra = " (list them with `roster bodies`)" if "body" in what or "service" in what else ""
     return f"unknown {what} `{value}`{hint}{extra}"

@@ -7,6 +7,7 @@ Files that machines read (the CSV columns, `summary.json`) keep the identifiers 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -227,3 +228,23 @@ def ordinal(n: int) -> str:
     """`4` as `4th`."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """`text` as a terminal can show it safely: control characters (an escape sequence that would
+    clear the screen, a carriage return that would hide what precedes it) written as `\\x1b`."""
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            out.append(repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shortened(value: object, width: int = 60) -> str:
+    """A value quoted in a message: visible, and cut to `width` characters with `…`."""
+    text = visible(str(value))
+    return text if len(text) <= width else f"{text[: width - 1]}…"

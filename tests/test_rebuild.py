@@ -122,7 +122,7 @@ def test_an_inspection_left_without_rows_or_a_fixed_week_has_no_week(solved: Pat
         ({"secondee": "nobody"}, "unknown secondee `nobody`"),
         ({"inspection": "peel-nowhere"}, "unknown inspection `peel-nowhere`"),
         ({"week": "2026-09-15"}, "is not a Monday"),
-        ({"week": "15/09/2026"}, "is not a date"),
+        ({"week": "15/09/2026"}, "expected a date like 2026-09-14"),
     ],
 )
 def test_rows_that_name_unknown_ids_or_bad_weeks_are_bad_input(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,14 +38,21 @@ class Violation:
         return {**asdict(self), "weeks": list(self.weeks)}
 
 
+LISTED = 200
+"""Violations listed at most; the others are counted (a million-row file stays readable)."""
+
+
 @dataclass
 class CheckReport:
-    """Violations found and the cost recomputed from the roster."""
+    """Violations found (the first `LISTED` of them; `more` counts the rest) and the cost
+    recomputed from the roster."""
 
     violations: list[Violation] = field(default_factory=list)
     cost_terms: dict[str, int] = field(default_factory=dict)
     shortfall_places: int = 0
     experienced_missing: int = 0
+    more: int = 0
+    rules: Counter[str] = field(default_factory=Counter)  # every violation, listed or not, by rule
 
     @property
     def objective(self) -> int:
@@ -52,12 +60,24 @@ class CheckReport:
 
     @property
     def valid(self) -> bool:
-        return not self.violations
+        return not self.violations and not self.more
+
+    @property
+    def count(self) -> int:
+        return len(self.violations) + self.more
+
+    def add(self, violation: Violation) -> None:
+        self.rules[violation.rule] += 1
+        if len(self.violations) < LISTED:
+            self.violations.append(violation)
+        else:
+            self.more += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "violations": [v.as_dict() for v in self.violations],
+            "more": self.more,
             "cost_terms": self.cost_terms,
             "objective": self.objective,
         }
@@ -91,13 +111,22 @@ class _Checker:
         inspection: str | None = None,
         weeks: tuple[str, ...] = (),
     ) -> None:
-        self.report.violations.append(Violation(rule, message, secondee, inspection, weeks))
+        self.report.add(Violation(rule, message, secondee, inspection, weeks))
 
     def flag_row(self, rule: str, row: Any, message: str) -> None:
         """A violation of one roster row: its secondee, inspection and week."""
         self.flag(rule, message, row.secondee, row.inspection, (row.week,))
 
     def run(self) -> CheckReport:
+        summary = self.tables.get("summary")
+        status = summary.get("status") if isinstance(summary, dict) else None
+        if status in ("infeasible", "unknown", "invalid"):
+            self.flag(
+                "no_roster",
+                f"this folder holds no roster (status {status}): the solve that wrote it found none,"
+                " so there is nothing to check; its summary.json and the solve's message say why",
+            )
+            return self.report
         roster = self._read_roster()
         if roster is None:
             return self.report
@@ -557,6 +586,7 @@ class _Checker:
     def _files(self) -> None:
         r = self.roster
         for column, expected, rule in (
+            ("body", "body_id", "body"),
             ("travel_minutes", "minutes", "travel_minutes"),
             ("arrangement", "kind", "arrangement"),
         ):
@@ -568,7 +598,8 @@ class _Checker:
                     self.flag_row(
                         rule,
                         row,
-                        f"`{row.secondee}` on {row.inspection}: {column} is {got}, the rules give {want}",
+                        f"`{row.secondee}` on {row.inspection}: {column} is {got},"
+                        f" {'the scenario has' if column == 'body' else 'the rules give'} {want}",
                     )
         if "accommodation" in self.tables:
             self._accommodation(self.tables["accommodation"])

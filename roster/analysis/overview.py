@@ -33,6 +33,7 @@ class Overview:
     backgrounds: dict[str, int] = field(default_factory=dict)
     carers: int = 0
     inspections: list[InspectionOverview] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what reading the variants did (`Scenario.notes`)
 
     @property
     def warnings(self) -> list[str]:
@@ -57,6 +58,7 @@ def overview(facts: Facts) -> Overview:
         horizon=f"{scenario.start} to {scenario.end} ({scenario.weeks} weeks)",
         backgrounds=dict(Counter(s.background for s in scenario.secondees)),
         carers=sum(1 for s in scenario.secondees if s.carer is not None),
+        notes=scenario.notes,
     )
     for w, monday in enumerate(scenario.mondays):
         fixed = sum(1 for i in scenario.inspections if facts.allowed_weeks(i.id) == [w])

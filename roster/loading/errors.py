@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roster.labels import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,8 +22,8 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line and not self.file.startswith("<") else self.file
         if self.cell:
             where = f"{self.file}, {self.cell}"
-        key = f" `{self.key}`" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        key = f" `{visible(self.key)}`" if self.key else ""
+        return f"{visible(where)}:{key} {visible(self.message)}"
 
 
 class ScenarioError(Exception):

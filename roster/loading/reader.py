@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+import stat
 import types
 import typing
 from dataclasses import dataclass
@@ -10,14 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
 from models.base import did_you_mean
+from models.limits import MAX_DEPTH, MAX_SCENARIO_BYTES
+from roster.labels import shortened
 from roster.loading.baseline import read_published
+from roster.loading.crossref import partial_errors
 from roster.loading.errors import Problem, ScenarioError
+from roster.loading.safe_yaml import FLOW_SCAN_DEPTH, LimitError, flow_nesting, parser
 from roster.loading.sheets import is_workbook
 from roster.loading.variants import Merger, Origins, VariantError
 
@@ -25,24 +31,64 @@ Loc = tuple[str | int, ...]
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, keeping line marks (ruamel round-trip nodes)."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+    """Parse a YAML file, keeping line marks (ruamel round-trip nodes), within the limits."""
+    text = _read_text(path)
+    depth, line = flow_nesting(text)
+    if depth > FLOW_SCAN_DEPTH:
+        raise _at(
+            path, line, f"lists and mappings are nested more than {MAX_DEPTH} deep (a scenario needs about 5)"
+        )
+    return parse(text, str(path))
+
+
+def _at(path: Path | str, line: int | None, message: str) -> ScenarioError:
+    return ScenarioError([Problem(str(path), line, "", message)])
+
+
+def _read_text(path: Path) -> str:
+    """The text of a scenario file: a regular file, UTF-8, at most `MAX_SCENARIO_BYTES`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), None, "", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc}")]) from None
+        raise _at(path, None, "no such file") from None
+    except OSError as exc:
+        raise _at(path, None, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _at(path, None, "is a folder, not a scenario file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _at(path, None, "is not a regular file (a pipe or a device?): give a scenario file")
+    if info.st_size > MAX_SCENARIO_BYTES:
+        raise _at(
+            path,
+            None,
+            f"is {info.st_size / 2**20:,.1f} MB; a scenario file is at most {MAX_SCENARIO_BYTES // 2**20} MB"
+            " (a 104-week programme is about 0.1 MB)",
+        )
     try:
-        return yaml.load(text)
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise _at(
+            path, line, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}): save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise _at(path, None, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def parse(text: str, file: str) -> Any:
+    """Parse YAML text (a file's, or a `--set` value) with the limits of `safe_yaml`."""
+    try:
+        return parser().load(text)
+    except LimitError as exc:
+        mark = exc.problem_mark
+        raise _at(file, mark.line + 1 if mark is not None else None, str(exc.problem)) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise ScenarioError([Problem(str(path), line, "", f"is not valid YAML: {what}")]) from None
+        raise _at(file, line, f"is not valid YAML: {what}") from None
     except YAMLError as exc:
-        raise ScenarioError([Problem(str(path), None, "", f"is not valid YAML: {exc}")]) from None
+        raise _at(file, None, f"is not valid YAML: {exc}") from None
 
 
 def plain(node: Any) -> Any:
@@ -62,8 +108,13 @@ def error_messages(errors: list[dict[str, Any]]) -> list[tuple[Loc, str, dict[st
     out = []
     for loc, group in by_loc.items():
         # A union (e.g. `secondees: 4` or `{min, max}`) reports a type mismatch for each branch it
-        # did not take; keep the error of the branch the planner meant.
+        # did not take; keep the error of the branch the planner meant (a mapping with a wrong
+        # value inside is the mapping branch, not a mistyped string).
         meant = [e for e in group if not _is_type_mismatch(e)] or group[:1]
+        if all(_is_type_mismatch(e) for e in group) and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other in by_loc
+        ):
+            continue  # the mismatch of a branch not taken, beside the errors inside the one taken
         out += [(loc, _message(error, loc), error) for error in meant]
     return out
 
@@ -108,13 +159,34 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         return "is required but missing"
     message = str(error["msg"])
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    limit = (error.get("ctx") or {}).get("le")
     if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
-        message = f"expected a date like 2026-09-07, found `{found}`"
+        message = f"expected a date like 2026-09-07, found `{shortened(found)}`{_date_reason(found)}"
+    elif kind == "less_than_equal" and isinstance(limit, int) and loc and loc[-1] not in ("lat", "lon"):
+        message = f"expected at most {limit:,} (a limit of roster's, far above any programme); found `{shortened(found)}`"
+    elif kind == "finite_number":
+        message = f"expected a finite number; found `{shortened(found)}`"
     elif kind.startswith(
-        ("int_", "float_", "bool_", "string_", "literal_", "greater", "less", "tuple", "list")
+        ("int_", "float_", "bool_", "string_", "literal_", "greater", "less", "tuple", "list", "too_")
     ):
-        message = f"{message}; found `{found}`"
+        message = f"{message}; found `{shortened(found)}`"
     return message
+
+
+def _date_reason(found: Any) -> str:
+    """Why text shaped like a date is none: `; February 2026 has 28 days`."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(found).strip())
+    if match is None:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= year <= dt.MAXYEAR:
+        return f"; there is no year {year}"
+    if not 1 <= month <= 12:
+        return f"; there is no month {month} (months are 1 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"; {dt.date(year, month, 1):%B %Y} has {days} days"
+    return ""
 
 
 def _allowed_keys(loc: Loc) -> list[str]:
@@ -167,7 +239,9 @@ def validate_data(data: Any, tree: Any, origins: Origins) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe([dict(e) for e in exc.errors()], tree, origins)) from None
+        errors = [dict(e) for e in exc.errors()]
+        errors += partial_errors(data, errors)  # unknown ids too, not only after the fields are fixed
+        raise ScenarioError(describe(errors, tree, origins)) from None
 
 
 def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
@@ -192,6 +266,17 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
                 )
         return tree
     line = tree.lc.key("extends")[0] + 1
+    if not isinstance(tree["extends"], str) or not tree["extends"].strip():
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "extends",
+                    "expected the base scenario's file, e.g. `extends: ../cohort.yaml`",
+                )
+            ]
+        )
     base_path = (path.parent / str(tree["extends"])).resolve()
     if base_path in seen or base_path == path.resolve():
         raise ScenarioError(
@@ -216,7 +301,13 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
     try:
         return Merger(origins).merge(base, tree, str(path))
     except VariantError as exc:
-        raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
+        raise ScenarioError(
+            [Problem(e.file, e.line, e.key, e.message) for e in sorted(exc.every, key=_line_of)]
+        ) from None
+
+
+def _line_of(error: VariantError) -> int:
+    return error.line or 0
 
 
 @dataclass(frozen=True)
@@ -254,17 +345,17 @@ class Overrides:
         return out + ([f"--frozen-before {self.frozen_before}"] if self.frozen_before else [])
 
 
-def _setting(yaml: YAML, variant: CommentedMap, setting: str) -> None:
+def _setting(variant: CommentedMap, setting: str) -> None:
     key, sep, text = setting.partition("=")
     if not sep or not key.strip():
         raise ScenarioError(
             [Problem("<--set>", None, setting, "expected KEY=VALUE, e.g. rules.max_inspections_per_week=5")]
         )
     try:
-        value = yaml.load(text) if text.strip() else None
-    except YAMLError as exc:
+        value = parse(text, "<--set>") if text.strip() else None
+    except ScenarioError as exc:
         raise ScenarioError(
-            [Problem("<--set>", None, key, f"value `{text}` is not valid YAML: {exc}")]
+            [Problem("<--set>", None, key, f"value `{text}`: {p.message}") for p in exc.problems]
         ) from None
     node = variant
     parts = key.strip().split(".")
@@ -284,10 +375,9 @@ def _setting(yaml: YAML, variant: CommentedMap, setting: str) -> None:
 
 def overrides_tree(overrides: Overrides) -> CommentedMap:
     """Command-line changes as a variant: `--set rules.max_inspections_per_week=5`, `--drop-secondee x`."""
-    yaml = YAML(typ="rt")
     variant = CommentedMap()
     for setting in overrides.settings:
-        _setting(yaml, variant, setting)
+        _setting(variant, setting)
     remove = CommentedMap()
     if overrides.drop_secondees:
         remove["secondees"] = CommentedSeq(overrides.drop_secondees)
@@ -337,10 +427,13 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
         try:
             tree = Merger(origins).merge(tree, variant, "<command line>")
         except VariantError as exc:
-            raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
+            raise ScenarioError(
+                [Problem(e.file, e.line, e.key, e.message) for e in sorted(exc.every, key=_line_of)]
+            ) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
     scenario.set_file(str(path.absolute()))
+    scenario.set_notes(origins.notes)
     if scenario.baseline is not None:
         scenario.set_published(read_published(scenario, origins.removed))
     return scenario

@@ -27,11 +27,16 @@ SINGULAR = {"inspections": "inspection", "secondees": "secondee", "bodies": "bod
 
 
 class VariantError(ValueError):
-    """A problem in a variant, located in its own file."""
+    """A problem in a variant, located in its own file (`also`: the others found in the same pass)."""
 
     def __init__(self, file: str, line: int | None, key: str, message: str) -> None:
         super().__init__(message)
         self.file, self.line, self.key, self.message = file, line, key, message
+        self.also: list[VariantError] = []
+
+    @property
+    def every(self) -> list[VariantError]:
+        return [self, *self.also]
 
 
 def _line(node: Any, key: str | int) -> int | None:
@@ -55,6 +60,8 @@ class Origins:
     keep: list[Any] = field(default_factory=list)  # ids stay valid while the nodes live
     removed: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
     """(kind, id) of every item a variant's `remove:` drops, with the file and line that drop it."""
+    notes: list[str] = field(default_factory=list)
+    """What the merge did that a planner may not expect (a list replaced whole), at its line."""
 
     def mark(self, node: Any, file: str) -> None:
         """Record that `node` and everything under it come from `file`."""
@@ -88,6 +95,7 @@ class Merger:
     """Builds merged trees whose keys keep their original line and file."""
 
     origins: Origins
+    found: list[VariantError] = field(default_factory=list)  # problems of the merge in hand
 
     def put(self, target: CommentedMap, key: Any, value: Any, source: CommentedMap, source_key: Any) -> None:
         target[key] = value
@@ -122,15 +130,25 @@ class Merger:
                 self.push(out, item, like, index)  # type: ignore[arg-type]
         return out
 
-    def update(self, target: CommentedMap, changes: CommentedMap) -> None:
-        """Deep-merge `changes` into `target`, key by key."""
+    def update(self, target: CommentedMap, changes: CommentedMap, path: str = "") -> None:
+        """Deep-merge `changes` into `target`, key by key. A list is replaced whole, not merged
+        (and the replacement is noted, for `roster validate` to show)."""
         for key in changes:
             value = changes[key]
+            where = f"{path}.{key}" if path else str(key)
             if isinstance(value, CommentedMap) and isinstance(target.get(key), CommentedMap):
                 inner = self.new_map(target[key])
-                self.update(inner, value)
+                self.update(inner, value, where)
                 self.put(target, key, inner, changes, key)
             else:
+                before = target.get(key)
+                if isinstance(value, CommentedSeq) and isinstance(before, CommentedSeq) and before != value:
+                    file, line = self.origins.file_of(changes, key), _line(changes, key)
+                    self.origins.notes.append(
+                        f"{file if line is None or file.startswith('<') else f'{file}:{line}'}: `{where}` is replaced"
+                        f" whole: {_flow(before)} becomes {_flow(value)} (a list in a variant replaces"
+                        " the base's; write every item to keep)"
+                    )
                 self.put(target, key, value, changes, key)
 
     # ------------------------------------------------------------ the merge
@@ -152,11 +170,16 @@ class Merger:
             if key in LISTS and isinstance(value, CommentedSeq) and isinstance(merged.get(key), CommentedSeq):
                 self._add(merged[key], value, key, file)
             elif isinstance(value, CommentedMap) and isinstance(merged.get(key), CommentedMap):
-                self.update(merged[key], value)
+                self.update(merged[key], value, str(key))
             else:
                 self.put(merged, key, value, variant, key)
+        self.found = []
         self._remove(merged, variant, file)
         self._change(merged, variant, file)
+        if self.found:
+            first, *others = self.found
+            first.also = others
+            raise first
         return merged
 
     def _add(self, target: CommentedSeq, items: CommentedSeq, kind: str, file: str) -> None:
@@ -211,8 +234,8 @@ class Merger:
             known = _ids(merged, kind)
             for n, ident in enumerate(ids):
                 if ident not in known:
-                    raise VariantError(
-                        file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known)
+                    self.found.append(
+                        VariantError(file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known))
                     )
             gone = frozenset(ids)
             for n, ident in enumerate(ids):
@@ -228,25 +251,26 @@ class Merger:
             known = _ids(merged, kind)
             for ident in edits:
                 fields = edits[ident]
+                where = (file, _line(edits, ident), f"change.{kind}.{ident}")
                 if ident not in known:
-                    raise VariantError(
-                        file, _line(edits, ident), f"change.{kind}.{ident}", _no_such(kind, ident, known)
-                    )
+                    self.found.append(VariantError(*where, _no_such(kind, ident, known)))
+                    continue
                 if not isinstance(fields, CommentedMap):
-                    raise VariantError(
-                        file,
-                        _line(edits, ident),
-                        f"change.{kind}.{ident}",
-                        "expected a mapping of keys to change",
-                    )
+                    self.found.append(VariantError(*where, "expected a mapping of keys to change"))
+                    continue
                 updated = self.new_map(merged[kind][known[ident]])
                 if "week" in fields:
                     updated.pop("window", None)  # a fixed week replaces the window
                 if "window" in fields:
                     updated.pop("week", None)
-                self.update(updated, fields)
+                self.update(updated, fields, f"change.{kind}.{ident}")
                 seq = merged[kind]
                 seq[known[ident]] = updated
+
+
+def _flow(items: CommentedSeq) -> str:
+    """A list as it would be written in flow style: `[2026-10-05, 2026-10-12]`."""
+    return "[" + ", ".join(str(v) for v in items) + "]"
 
 
 def _ids(merged: CommentedMap, kind: str) -> dict[Any, int]:

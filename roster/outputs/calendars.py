@@ -63,13 +63,14 @@ def read_previous(folder: Path | None) -> dict[str, tuple[str, dict[str, Previou
     for path in sorted(folder.glob("*.ics")):
         try:
             calendar = Calendar.from_ical(path.read_bytes())
-        except (OSError, ValueError):
-            continue
-        events = {}
-        for event in calendar.walk("VEVENT"):
-            if "UID" in event:
-                events[str(event["UID"])] = Previous(int(event.get("SEQUENCE", 0)), content(event), event)
-        out[path.name] = (str(calendar.get("X-WR-CALNAME", "")), events)
+            events = {
+                str(event["UID"]): Previous(int(event.get("SEQUENCE", 0)), content(event), event)
+                for event in calendar.walk("VEVENT")
+                if "UID" in event
+            }
+            out[path.name] = (str(calendar.get("X-WR-CALNAME", "")), events)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # a calendar edited out of shape: its events are written afresh
     return out
 
 

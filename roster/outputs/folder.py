@@ -29,7 +29,7 @@ import pandas as pd
 
 from models import Scenario
 from roster import frames
-from roster.analysis.check import REQUIRED as REQUIRED_COLUMNS
+from roster.outputs.schema import summary_problems, table_problems
 from roster.solving.result import Result, Status
 
 ROSTER_FILE = "roster.csv"
@@ -131,7 +131,12 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
         raise FolderError(f"{target}: its parent folder cannot be created ({exc.strerror or exc})") from None
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise FolderError(f"{target}: {target.parent} cannot be written (permission denied)")
-    here = target.resolve()
+    if target.is_symlink() and not target.exists():
+        raise FolderError(f"{target} is a symbolic link to nothing (or to itself): give --out a real folder")
+    try:
+        here = target.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise FolderError(f"{target}: cannot be used as a folder ({exc})") from None
     for path in inputs:
         if path.exists() and (here == path.resolve() or here in path.resolve().parents):
             raise FolderError(
@@ -271,24 +276,42 @@ def holds_roster(folder: Path) -> bool:
 
 
 def read_summary(path: Path) -> dict[str, Any]:
-    """`summary.json`, which must be a JSON object."""
+    """`summary.json`: a JSON object whose keys, where present, have the types written."""
     try:
+        if path.stat().st_size > frames.MAX_CSV_BYTES:
+            raise FolderError(f"{path}: too large for a summary ({path.stat().st_size / 2**20:,.0f} MB)")
         summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FolderError(f"{path}: cannot be read ({exc})") from None
+    except UnicodeDecodeError:
+        raise FolderError(f"{path}: not UTF-8 text (roster writes summary.json as UTF-8 JSON)") from None
+    except OSError as exc:
+        raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except json.JSONDecodeError as exc:
         raise FolderError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise FolderError(f"{path}: nested too deep to be a summary") from None
     if not isinstance(summary, dict):
         raise FolderError(f"{path}: expected a JSON object of summary keys, found a {type(summary).__name__}")
+    problems = summary_problems(summary)
+    if problems:
+        raise FolderError(_listed(path, "is not a summary roster wrote", problems))
     return summary
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file of the folder, every cell as text."""
+def _listed(path: Path, what: str, problems: Sequence[str]) -> str:
+    return f"{path} {what}:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+def read_csv(path: Path, name: str | None = None) -> pd.DataFrame:
+    """A CSV file of the folder, every cell as text, checked against the table `name` (its
+    columns and the kind of each cell) when given."""
     try:
-        return frames.read_csv(path)
+        table = frames.read_csv(path)
     except frames.CsvError as exc:
         raise FolderError(str(exc)) from None
+    problems = table_problems(name, table) if name is not None else []
+    if problems:
+        raise FolderError(_listed(path, f"cannot be read as {name}.csv", problems))
+    return table
 
 
 def read_tables(path: Path) -> dict[str, Any]:
@@ -299,19 +322,13 @@ def read_tables(path: Path) -> dict[str, Any]:
     roster = path if path.is_file() else path / ROSTER_FILE
     if not roster.exists():
         raise FolderError(f"{path}: holds no {ROSTER_FILE} (give an output folder or a roster.csv)")
-    tables: dict[str, Any] = {"roster": read_csv(roster)}
+    tables: dict[str, Any] = {"roster": read_csv(roster, "roster")}
     if path.is_dir():
         for name in TABLES[1:]:
             if (path / f"{name}.csv").exists():
-                tables[name] = read_csv(path / f"{name}.csv")
+                tables[name] = read_csv(path / f"{name}.csv", name)
         if (path / SUMMARY_FILE).exists():
             tables["summary"] = read_summary(path / SUMMARY_FILE)
-    missing = [c for c in REQUIRED_COLUMNS if c not in tables["roster"].columns]
-    if missing:
-        raise FolderError(
-            f"{roster}: missing column(s) {', '.join(missing)}; a roster needs at least"
-            f" {', '.join(REQUIRED_COLUMNS)}"
-        )
     return tables
 
 
@@ -338,12 +355,47 @@ def read_result(scenario: Scenario, folder: Path) -> Result:
                 strict=True,
             )
         )
+        not_mondays = [
+            n for n, w in enumerate(tables["roster"]["week"], start=2) if dt.date.fromisoformat(w).weekday()
+        ]
     except (ValueError, KeyError, TypeError) as exc:
         raise FolderError(f"{folder}: cannot be read back as a roster ({exc})") from None
+    if not_mondays:
+        raise FolderError(
+            f"{folder / ROSTER_FILE}:{not_mondays[0]}: a week that is not a Monday; `roster check` lists every problem"
+        )
+    _known(scenario, folder, assignments, weeks)
     for _, i, w in assignments:
         weeks.setdefault(i, w)
     objective = summary.get("objective")
     return Result(status, weeks, assignments, objective if isinstance(objective, int) else None)
+
+
+def _known(
+    scenario: Scenario, folder: Path, assignments: Sequence[tuple[str, str, int]], weeks: Mapping[str, int]
+) -> None:
+    """Every row names a secondee and an inspection of the scenario, in a week of its horizon."""
+    people, inspections = {s.id for s in scenario.secondees}, {i.id for i in scenario.inspections}
+    for n, (s, i, w) in enumerate(assignments, start=2):
+        wrong = (
+            f"unknown secondee `{s}`"
+            if s not in people
+            else f"unknown inspection `{i}`"
+            if i not in inspections
+            else "a week outside the horizon"
+            if not 0 <= w < scenario.weeks
+            else None
+        )
+        if wrong is not None:
+            raise FolderError(
+                f"{folder / ROSTER_FILE}:{n}: {wrong}; `roster check` lists every problem of the roster"
+            )
+    for i, w in weeks.items():
+        if i not in inspections or not 0 <= w < scenario.weeks:
+            raise FolderError(
+                f"{folder / 'inspections.csv'}: `{i}` is not an inspection of the scenario in its horizon;"
+                " `roster check` lists every problem of the roster"
+            )
 
 
 def file_sha256(path: Path) -> str:

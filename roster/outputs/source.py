@@ -19,6 +19,7 @@ from roster.frames import rows, totals
 from roster.labels import people_labels, short_body_name
 from roster.outputs.bookings import Block, make_blocks, read_blocks
 from roster.outputs.folder import DATA_FILES, FolderError, read_tables
+from roster.outputs.schema import REPORT_KEYS, WRITTEN, table_problems
 
 OPTIONAL = ("bookings.csv",)
 """Data files a folder written by an earlier version may lack: the reports make them again."""
@@ -185,6 +186,29 @@ class SecondeeUse:
         return "above" if self.inspections > self.target_max else "within"
 
 
+def _complete(folder: Path, tables: dict[str, Any]) -> None:
+    """Every column and summary key the reports show is there (a folder written by a solve has
+    them all; a hand-made or much older one may not)."""
+    problems = [
+        f"{name}.csv: {problem}"
+        for name, table in tables.items()
+        if name in WRITTEN
+        for problem in table_problems(name, table, WRITTEN[name])
+    ]
+    summary = tables.get("summary")
+    if summary is None:
+        problems.append("summary.json is missing")
+    else:
+        missing = [key for key in REPORT_KEYS if key not in summary]
+        if missing:
+            problems.append(f"summary.json lacks {', '.join(missing)}")
+    if problems:
+        raise ReportError(
+            f"{folder} is not a folder `roster solve` wrote, so the reports cannot be made from it:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+
+
 def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
     """Read an output folder written by `roster solve`."""
     missing = [name for name in DATA_FILES if name not in OPTIONAL and not (folder / name).exists()]
@@ -194,6 +218,7 @@ def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
         tables = read_tables(folder)
     except FolderError as exc:
         raise ReportError(str(exc)) from None
+    _complete(folder, tables)
     bodies = {b.id: b.model_dump() for b in bundled_bodies()}
     if "bodies" in tables:
         for row in rows(tables["bodies"]):

@@ -9,8 +9,11 @@ grid is printed whole when it fits the terminal, and otherwise month by month wh
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import io
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +46,29 @@ ARRANGEMENT_STYLES = {"commute": "green", "hotel": "blue", "hotel_night_before":
 ACTIVITY_STYLES = {"off": "dim", "away": "magenta", "training": "cyan", "not_seconded": "dim"}
 STYLES = {**ARRANGEMENT_STYLES, **ACTIVITY_STYLES}
 OFF_MARK = "·"
+
+
+PLAIN = {"£": "GBP ", "–": "-", "—": "-", "…": "...", "→": "->", "×": "x", "·": ".", "’": "'"}
+"""What a terminal that cannot show a character gets instead (`LC_ALL=C`: ASCII only)."""
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(PLAIN.get(c, "?") for c in bad), error.end
+
+
+codecs.register_error("roster-plain", _plain)
+
+
+def readable_streams() -> None:
+    """Make stdout and stderr print anything: on a terminal whose encoding cannot show `£` (an
+    ASCII locale), `£` becomes `GBP ` and other characters a plain equivalent or `?`, instead of
+    the command stopping with an encoding error."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(errors="roster-plain")
 
 
 def progress_printer(console: Console) -> Callable[[Progress], None]:

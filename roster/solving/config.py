@@ -101,7 +101,8 @@ class SolveConfig:
             )
         if not (math.isfinite(self.deterministic_limit) and self.deterministic_limit >= 0):
             raise ConfigError(
-                "deterministic_limit", f"expected a number, 0 or more; found {self.deterministic_limit}"
+                "--time-limit",
+                f"expected deterministic time units, 0 or more; found {self.deterministic_limit}",
             )
 
     def parameters(self) -> cp_model.SatParameters:

@@ -64,8 +64,8 @@ def regress(root: Path, update: bool = False, config: SolveConfig | None = None)
                 report = check_report(scenario, read_tables(Path(tmp) / "out"))
             item.problems += [f"rule broken: {v.rule}: {v.message}" for v in report.violations]
         file = baseline_path(root, path)
-        if file.exists():
-            base = json.loads(file.read_text(encoding="utf-8"))
+        base = read_baseline(file, item.problems) if file.exists() else None
+        if base is not None:
             item.baseline = base
             if roster.objective is not None and roster.objective > base["objective"]:
                 item.problems.append(
@@ -79,18 +79,58 @@ def regress(root: Path, update: bool = False, config: SolveConfig | None = None)
                 item.problems.append(
                     f"{shortfalls} shortfall(s), the baseline had {base.get('shortfalls', 0)}"
                 )
-        elif not update:
+        elif not update and not file.exists():
             item.problems.append(f"no baseline at {file} (run `roster regress --update`)")
-        if update and roster.has_roster and not any(p.startswith("rule broken") for p in item.problems):
+        foreign = file.exists() and base is None  # not a baseline: never overwritten
+        if (
+            update
+            and roster.has_roster
+            and not foreign
+            and not any(p.startswith("rule broken") for p in item.problems)
+        ):
             record = {
                 "objective": roster.objective,
                 "best_bound": roster.best_bound,
                 "status": roster.status,
                 "shortfalls": shortfalls,
             }
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-            item.problems = [p for p in item.problems if not p.startswith(("objective", "no baseline"))]
-            item.notes.append(f"baseline written: {file.name}")
+            _write_baseline(file, record, item)
         results.append(item)
     return results
+
+
+def read_baseline(file: Path, problems: list[str]) -> dict[str, Any] | None:
+    """A baseline file, or None with the reason in `problems` when it is not one roster wrote."""
+    try:
+        base = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        problems.append(
+            f"baseline {file} cannot be read ({getattr(exc, 'strerror', None) or exc}): fix or delete it, then `roster regress --update`"
+        )
+        return None
+    if (
+        not isinstance(base, dict)
+        or not _whole(base.get("objective"))
+        or not _whole(base.get("shortfalls", 0))
+    ):
+        problems.append(
+            f"baseline {file} is not one roster wrote (expected {{objective, shortfalls, ...}}):"
+            " fix or delete it, then `roster regress --update`"
+        )
+        return None
+    return base
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _write_baseline(file: Path, record: dict[str, Any], item: Regression) -> None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        item.problems.append(f"baseline {file} cannot be written ({exc.strerror or exc})")
+        return
+    item.problems = [p for p in item.problems if not p.startswith(("objective", "no baseline"))]
+    item.notes.append(f"baseline written: {file.name}")

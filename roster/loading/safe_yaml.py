@@ -1,0 +1,135 @@
+"""A YAML parser with limits: nesting depth, alias expansion, and impossible dates kept as text.
+
+ruamel's round-trip parser keeps the line of every key, which every error message needs. On its
+own it lets a file nest lists until Python's stack overflows, lets aliases (`*a`) repeat an
+anchor's values until memory runs out (the "billion laughs"), and raises a bare ValueError on a
+date that does not exist (`2026-02-30`). Here the composer counts depth and the values aliases
+repeat, and refuses at the line where a limit is passed; a timestamp that is not a real date stays
+the text written, so that validation reports it at its key like any other wrong value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from models.limits import MAX_ALIAS_VALUES, MAX_DEPTH
+
+OPEN, CLOSE, NEWLINE = (ord("["), ord("{")), (ord("]"), ord("}")), ord("\n")
+
+
+FLOW_SCAN_DEPTH = 16 * MAX_DEPTH
+"""Brackets nested deeper than this are refused before parsing (see `flow_nesting`)."""
+
+
+class LimitError(MarkedYAMLError):
+    """A file past one of the parser's limits, with the mark where it was passed."""
+
+
+class _Composer(Composer):
+    """Composes nodes as ruamel does, counting nesting depth and the values aliases repeat."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self._nesting = 0
+        self._sizes: dict[int, int] = {}  # values under each node composed, aliases expanded
+        self._repeated = 0
+
+    def compose_document(self) -> Any:
+        self._nesting, self._sizes, self._repeated = 0, {}, 0  # the parser is used again for --set
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            node = super().compose_node(parent, index)
+            self._count_alias(node, event)
+            return node
+        self._nesting += 1
+        if self._nesting > MAX_DEPTH:
+            raise LimitError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_DEPTH} deep (a scenario needs about 5)",
+                self.parser.peek_event().start_mark,
+            )
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+        self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in _children(node))
+        return node
+
+    def _count_alias(self, node: Node, event: Any) -> None:
+        size = self._sizes.get(id(node))
+        if size is None:
+            raise LimitError(
+                None,
+                None,
+                f"the alias *{event.anchor} is inside its own anchor &{event.anchor}: a value cannot contain itself",
+                event.start_mark,
+            )
+        self._repeated += size
+        if self._repeated > MAX_ALIAS_VALUES:
+            raise LimitError(
+                None,
+                None,
+                f"aliases (*name) repeat more than {MAX_ALIAS_VALUES:,} values in all; write the"
+                " values out, or use fewer aliases",
+                event.start_mark,
+            )
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction, where a timestamp that is no real date stays its text."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):  # 2026-02-30, month 13, year 0
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def flow_nesting(text: str) -> tuple[int, int]:
+    """The deepest nesting of `[` and `{` in `text`, and the line where it is first reached.
+
+    A cheap look before parsing: ruamel's scanner slows down with the square of the flow depth,
+    so that thousands of `[` take it minutes before the composer would see the limit. Brackets
+    inside quotes and comments count too, which can only overstate the depth.
+    """
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if not data.size:
+        return 0, 1
+    opens = (data == OPEN[0]) | (data == OPEN[1])
+    closes = (data == CLOSE[0]) | (data == CLOSE[1])
+    steps = opens.astype(np.int32) - closes.astype(np.int32)
+    depth = np.cumsum(steps)
+    deepest = int(np.argmax(depth))
+    return int(depth[deepest]), int(np.count_nonzero(data[:deepest] == NEWLINE)) + 1
+
+
+def parser() -> YAML:
+    """A round-trip YAML parser with the limits, refusing duplicate keys."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
+    return yaml
