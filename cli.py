@@ -64,6 +64,7 @@ from roster.workflows.compare import comparison, outcome
 from roster.workflows.rebuild import RosterInputError
 from roster.workflows.rebuild import rebuild as rebuild_roster
 from roster.workflows.regress import regress as run_regression
+from roster.workflows.regress import samples
 from roster.workflows.replace import ReplaceError, repairs
 
 app = typer.Typer(
@@ -693,6 +694,10 @@ def regress(
     root = scenarios or Path(str(resources.files("scenarios")))
     if not root.is_dir():
         raise fail(f"--scenarios: {root} is not a folder of sample scenarios")
+    if not samples(root):
+        raise fail(
+            f"--scenarios: {root} holds no sample scenarios (*.yaml, whatif/*.yaml, replan/*.yaml): nothing to check"
+        )
     try:
         results = run_regression(root, update=update)
     except ScenarioError as exc:

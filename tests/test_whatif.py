@@ -225,3 +225,8 @@ def test_regress_fails_when_a_constraint_is_weakened(tmp_path: Path, monkeypatch
     (result,) = regress(root, config=SolveConfig(deterministic=True, deterministic_limit=3))
     assert not result.passed
     assert any("rule broken: team_size" in p for p in result.problems)
+
+
+def test_regress_on_a_folder_with_no_samples_is_bad_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["regress", "--scenarios", str(tmp_path)])
+    assert result.exit_code == 2 and "holds no sample scenarios" in result.output
