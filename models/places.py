@@ -70,6 +70,8 @@ def _titles() -> dict[str, str]:
 def resolve_place(text: str) -> Location:
     """Coordinates of a UK town or city: `"Preston"`, or `"Newport, Wales"` where ambiguous."""
     name, _, nation = (part.strip() for part in text.partition(","))
+    if not _key(name):
+        raise PlaceError("is empty: give a UK town (e.g. `Preston`), a body id or `{lat: .., lon: ..}`")
     candidates = _gazetteer().get(_key(name), ())
     exact = [p for p in candidates if _key(p.name) == _key(name)] or list(candidates)
     if nation:

@@ -243,6 +243,7 @@ CASES = [
         "greater than or equal to 0",
     ),
     ("unknown-town", "    home: Maidstone", "    home: Maidstoen", 30, "secondees[1].home", "not a UK town"),
+    ("empty-home", "    home: Maidstone", '    home: ""', 30, "secondees[1].home", "is empty"),
     ("ambiguous-town", "    home: Maidstone", "    home: Newport", 30, "secondees[1].home", "ambiguous"),
     (
         "background-vs-service",
