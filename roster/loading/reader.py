@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,23 +17,29 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
 from models.base import did_you_mean
-from roster.loading.baseline import read_published
+from roster.loading.baseline import Removed, read_published
 from roster.loading.errors import Problem, ScenarioError
 from roster.loading.variants import Merger, Origins, VariantError
 
 Loc = tuple[str | int, ...]
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, keeping line marks (ruamel round-trip nodes)."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+def read_text(path: Path) -> str:
+    """The text of a scenario file; a file that cannot be read is bad input."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), None, "", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc}")]) from None
+
+
+def read_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse a YAML file (or its `text`, already read), keeping line marks (ruamel round-trip nodes)."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    if text is None:
+        text = read_text(path)
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
@@ -162,9 +169,9 @@ def validate_data(data: Any, tree: Any, origins: Origins) -> Scenario:
         raise ScenarioError(describe([dict(e) for e in exc.errors()], tree, origins)) from None
 
 
-def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
-    """The YAML tree of a scenario file, with `extends:` bases merged in."""
-    tree = read_yaml(path)
+def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = (), text: str | None = None) -> Any:
+    """The YAML tree of a scenario file (its `text` when already read), with `extends:` bases merged in."""
+    tree = read_yaml(path, text)
     origins.mark(tree, str(path))
     if not isinstance(tree, CommentedMap):
         return tree
@@ -307,14 +314,85 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
     """Read and validate a scenario file (merging the bases it extends, then any overrides), and
     the published roster it replans, if any (`baseline:`).
 
+    A plain file (no `extends:`, no overrides) that validates is parsed with ruamel's C safe
+    loader, and the lines of its keys are found only when a message needs one (`Scenario.where`);
+    anything else, and every file with a problem, takes the round-trip parse that keeps the line
+    of every key, so that each problem is reported at its file and line.
+
     Raises
     ------
     ScenarioError
         With one problem per error found, each naming the file, line and key.
     """
     path = Path(path)
+    text = read_text(path)
+    scenario = None if overrides else _quick(path, text)
+    removed: Removed = {}
+    if scenario is None:
+        scenario, removed = _located(path, text, overrides)
+    scenario.set_file(str(path.absolute()))
+    if scenario.baseline is not None:
+        scenario.set_published(read_published(scenario, removed))
+    return scenario
+
+
+def _quick(path: Path, text: str) -> Scenario | None:
+    """The scenario of a plain file that validates, parsed by the C loader; None otherwise."""
+    yaml = YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text)
+    except YAMLError:
+        return None
+    if not isinstance(data, dict) or any(key in data for key in ("extends", "remove", "change")):
+        return None
+    try:
+        scenario = Scenario.model_validate(plain(data))
+    except ValidationError:
+        return None
+    scenario.set_source(KeyLines(path, text), files=[str(path)])
+    return scenario
+
+
+class KeyLines(Mapping[str, str]):
+    """`file:line` of every key path of a file (as `key_lines`), found on first use.
+
+    Worked out from the text of a plain file (parsed quickly at first) by the round-trip parse,
+    the first time a line is asked for: the same lines as a round-trip load gives.
+    """
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+        self._lines: dict[str, str] | None = None
+
+    @property
+    def lines(self) -> dict[str, str]:
+        if self._lines is None:
+            origins = Origins(str(self.path))
+            tree = read_yaml(self.path, self.text)
+            origins.mark(tree, str(self.path))
+            self._lines = key_lines(tree, origins)
+            self.text = ""
+        return self._lines
+
+    def __getitem__(self, key: str) -> str:
+        return self.lines[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.lines
+
+
+def _located(path: Path, text: str, overrides: Overrides | None) -> tuple[Scenario, Removed]:
+    """Load with the round-trip parse: every key keeps its file and line, for every message.
+    Also returns what the variants `remove:`, with where they say it."""
     origins = Origins(str(path))
-    tree = resolve(path, origins)
+    tree = resolve(path, origins, text=text)
     if overrides:
         variant = overrides_tree(overrides)
         origins.mark(variant, "<command line>")
@@ -326,10 +404,7 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
             raise ScenarioError([Problem(exc.file, exc.line, exc.key, exc.message)]) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
-    scenario.set_file(str(path.absolute()))
-    if scenario.baseline is not None:
-        scenario.set_published(read_published(scenario, origins.removed))
-    return scenario
+    return scenario, origins.removed
 
 
 def key_lines(tree: Any, origins: Origins) -> dict[str, str]:
