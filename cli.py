@@ -43,8 +43,11 @@ from roster.outputs.tables import Tables
 from roster.outputs.terminal import progress_printer, show_changes, show_repairs, show_roster
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
-from roster.workflows.compare import comparison, outcome
+from roster.workflows.compare import comparison
+from roster.workflows.compare import outcomes as compare_outcomes
+from roster.workflows.parallel import cores
 from roster.workflows.regress import regress as run_regression
+from roster.workflows.regress import write_junit
 from roster.workflows.replace import ReplaceError, repairs
 
 app = typer.Typer(
@@ -455,14 +458,23 @@ def report(
     )
 
 
-def _comparable(item: Path) -> None:
-    """A scenario file that loads, or a solved output folder; else bad input (before any solve)."""
+def _comparable(item: Path) -> Scenario | None:
+    """A scenario file that loads (its scenario), or a solved output folder (None); else bad input
+    (before any solve)."""
     if not item.exists():
         raise fail(f"{item}: no such file or folder")
     if item.is_dir() and not (item / "summary.json").exists():
         raise fail(f"{item} is not a solved output folder (no summary.json)")
-    if item.is_file():
-        _load(item)
+    return _load(item) if item.is_file() else None
+
+
+JOBS_HELP = "Scenarios solved at once, each in its own process (default: the number of cores)."
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None and jobs < 1:
+        raise fail(f"--jobs: expected 1 or more; found {jobs}")
+    return jobs or cores()
 
 
 @app.command()
@@ -471,12 +483,13 @@ def compare(
         list[Path], typer.Argument(help="Scenario files (solved deterministically) or solved output folders.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
 ) -> None:
     """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
-    for item in items:
-        _comparable(item)
+    count = _jobs(jobs)
+    loaded = {item: scenario for item in items if (scenario := _comparable(item)) is not None}
     try:
-        outcomes = [outcome(item) for item in items]
+        outcomes = compare_outcomes(items, loaded, jobs=count)
     except FolderError as exc:
         raise fail(str(exc)) from None
     result = comparison(outcomes)
@@ -628,15 +641,28 @@ def regress(
     scenarios: Annotated[
         Path | None, typer.Option(help="Folder of sample scenarios (default: the bundled ones).")
     ] = None,
+    jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option(help="Also write a JUnit XML report here: one test case per sample, for CI."),
+    ] = None,
 ) -> None:
     """Re-solve every sample deterministically, check it, and compare it with its baseline (CI)."""
     root = scenarios or Path(str(resources.files("scenarios")))
+    count = _jobs(jobs)
     if not root.is_dir():
         raise fail(f"--scenarios: {root} is not a folder of sample scenarios")
+    if junit is not None and (junit.is_dir() or not junit.parent.is_dir()):
+        raise fail(f"--junit: {junit} is not a file in an existing folder")
     try:
-        results = run_regression(root, update=update)
+        results = run_regression(root, update=update, jobs=count)
     except ScenarioError as exc:
         raise fail("a sample cannot be used:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+    if junit is not None:
+        try:
+            write_junit(results, junit)
+        except OSError as exc:
+            raise fail(f"--junit: {junit} cannot be written ({exc.strerror or exc})") from None
     table = Table("scenario", "objective", "baseline", "result", title="Regression on the sample scenarios")
     for item in results:
         base = item.baseline["objective"] if item.baseline else None
@@ -653,6 +679,8 @@ def regress(
             console.print(f"{item.scenario}: {note}", highlight=False, markup=False)
         for problem in item.problems:
             console.print(f"[red]{escape(item.scenario)}[/]: {escape(problem)}", highlight=False)
+    if junit is not None:
+        console.print(f"JUnit report: {escape(str(junit))}", highlight=False)
     raise typer.Exit(EXIT_OK if all(i.passed for i in results) else EXIT_UNMET)
 
 

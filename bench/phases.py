@@ -100,9 +100,7 @@ def main() -> None:
     rest = args[:at] + args[at + 2 :]
     runs = []
     for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, __file__, *rest], capture_output=True, text=True, check=False
-        )
+        done = subprocess.run([sys.executable, __file__, *rest], capture_output=True, text=True, check=False)
         runs.append(json.loads(done.stderr.strip().splitlines()[-1]))
     labels = list(runs[0]["wall"])
     width = max(len(label) for label in labels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,11 @@ def read_csv(path: Path) -> pd.DataFrame:
         raise CsvError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
     except OSError as exc:
         raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def parse_csv(text: str) -> pd.DataFrame:
+    """CSV text as `read_csv` reads the same text from a file: every cell as text."""
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
 def rows(df: pd.DataFrame) -> list[Any]:

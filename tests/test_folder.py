@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -239,3 +240,20 @@ def test_the_calendar_file_of_a_very_long_id_fits_a_file_name(tmp_path: Path) ->
     assert code in (0, 1), output
     (calendar,) = (tmp_path / "out" / "calendars").iterdir()
     assert len(calendar.name) <= 104
+
+
+def test_tables_in_memory_are_the_tables_read_back(tmp_path: Path) -> None:
+    """What regress checks in memory is exactly what `roster check` reads from the folder."""
+    from roster.outputs.folder import tables_from_files
+
+    for name in ("small.yaml", "replan/leaver.yaml"):
+        facts = Facts(load_scenario(SCENARIOS / name))
+        files = Tables(facts, solve(facts, DETERMINISTIC)).files()
+        write_folder(tmp_path / "out", files)
+        read, memory = read_tables(tmp_path / "out"), tables_from_files(files)
+        assert read.keys() == memory.keys()
+        for key, table in read.items():
+            if key == "summary":
+                assert memory[key] == table
+            else:
+                pd.testing.assert_frame_equal(memory[key], table)
