@@ -6,7 +6,8 @@
 - `search`: CP-SAT in a thread of its own, so that Ctrl-C or SIGTERM stop it cleanly and the best
   roster found so far is kept.
 - `decide`: the one place a solve's status is decided, and, when the search stopped before a
-  proof, the cheapest checked roster in hand: the solver's, the previous one or the greedy one.
+  proof, the cheapest checked roster in hand: the solver's, the previous one (or a replan's
+  published roster) or the greedy one.
 - `read_back`: the small `Result` value.
 """
 
@@ -38,7 +39,7 @@ GREEDY_WHEN_ABOVE = 1.1  # try the greedy roster when the roster in hand is over
 class Candidate:
     """A roster that passes every hard rule, with its cost and where it came from."""
 
-    source: str  # "solver", "previous roster" or "greedy construction"
+    source: str  # "solver", "previous roster", "published roster" or "greedy construction"
     weeks: dict[str, int]
     assignments: list[Triple]
     cost: int
@@ -258,8 +259,8 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
     """The status of the solve, and the roster it returns (None without one).
 
     Proven optimal: the solver's roster. Stopped before a proof (Ctrl-C, SIGTERM, the time or gap
-    limit): the cheapest in hand of the solver's roster, the previous roster and the greedy
-    construction, each passing every hard rule. The greedy roster is typically 15-30% above the
+    limit): the cheapest in hand of the solver's roster, the previous roster (when replanning
+    cold, the published one) and the greedy construction, each passing every hard rule. The greedy roster is typically 15-30% above the
     optimum, so it is only built while the roster in hand is more than 10% above the bound.
     """
     if searched.cp_status == cp_model.MODEL_INVALID:
@@ -268,7 +269,7 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
         return Status.INFEASIBLE, None
     if searched.found is not None and searched.proven:
         return Status.OPTIMAL, searched.found
-    candidates = [c for c in (searched.found, built.previous) if c is not None]
+    candidates = [c for c in (searched.found, built.previous or published(built)) if c is not None]
     best = min((c.cost for c in candidates), default=None)
     if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
         weeks, assignments = construct(built.facts)
@@ -278,6 +279,20 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
     if not candidates:
         return Status.UNKNOWN, None
     return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
+
+
+def published(built: Built) -> Candidate | None:
+    """The published roster of a replan (less what the scenario no longer allows), as a candidate
+    when it still passes every hard rule; None otherwise, or without one."""
+    facts = built.facts
+    if not facts.published:
+        return None
+    rows = [(p.secondee, p.inspection, p.week) for p in facts.published]
+    weeks, assignments = carry_over(facts, facts.listed_weeks, rows)
+    if complete(built.m, weeks, assignments) is None:
+        return None
+    cost = evaluate(facts, assignments, weeks).objective
+    return Candidate("published roster", weeks, assignments, cost)
 
 
 # --------------------------------------------------------------- read back
