@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from roster.facts import Facts
+from roster.loading import load_scenario
 from roster.solving import solve
 from tests.conftest import (
     CHELMSFORD,
     DETERMINISTIC,
     MAIDSTONE,
+    SCENARIOS,
     Solved,
     inspection,
     make,
@@ -346,3 +351,25 @@ def test_a_gap_stops_early_and_never_calls_the_roster_optimal_unproven(tmp_path:
         assert (roster.objective - roster.best_bound) <= gap * roster.objective + 1
         assert (roster.status == "optimal") == (roster.objective == math.ceil(roster.best_bound - 1e-6))
         assert roster.summary["solver"]["gap"] == gap
+
+
+def test_the_lp_start_is_a_relaxation_and_its_rounded_roster_passes_the_checker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large model starts from its LP rounded (forced here on the cohort): the LP never costs
+    more than the optimum, and the solve ends at the same proven optimum, checked."""
+    import constraints
+    from roster.solving import engine
+    from roster.solving.dive import lp_rows, solve_lp
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    plain = solve_checked(scenario, tmp_path / "plain")
+    rows = lp_rows(constraints.build(Facts(scenario)).model)
+    values = solve_lp(rows)
+    assert values is not None
+    lp = sum(c * v for c, v in zip(rows.cost, values, strict=True)) + rows.offset
+    assert plain.objective is not None and lp <= plain.objective + 1e-6
+    monkeypatch.setattr(engine, "DIVE_FROM", 0)
+    started = solve_checked(scenario, tmp_path / "dived")
+    assert started.result.model["start"] == "LP rounding"
+    assert started.status == plain.status == "optimal" and started.objective == plain.objective

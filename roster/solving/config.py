@@ -76,6 +76,10 @@ class SolveConfig:
         complete costs a solve of its own, and the LP-guided dive then follows the published
         roster before it finds the optimum). Cold or not, a replan stopped before its proof may
         return the published roster when it is the cheapest in hand.
+    lp_start
+        Start a large model (3,000 assignment variables or more, e.g. a year) from its LP
+        relaxation rounded by a short sub-search: a near-optimal roster in hand, and hinted,
+        within about a second (`roster.solving.dive`). Needs `highspy`; skipped without it.
     """
 
     time_limit: float = 60.0
@@ -90,6 +94,7 @@ class SolveConfig:
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
     previous: Result | None = field(default=None, repr=False, compare=False)
     warm_start: bool = False
+    lp_start: bool = True
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit) and self.time_limit >= 0):
