@@ -76,10 +76,12 @@ class SolveConfig:
         complete costs a solve of its own, and the LP-guided dive then follows the published
         roster before it finds the optimum). Cold or not, a replan stopped before its proof may
         return the published roster when it is the cheapest in hand.
-    lp_start
-        Start a large model (3,000 assignment variables or more, e.g. a year) from its LP
-        relaxation rounded by a short sub-search: a near-optimal roster in hand, and hinted,
-        within about a second (`roster.solving.dive`). Needs `highspy`; skipped without it.
+    lp_rounding
+        When a search of a large model (3,000 assignment variables or more, e.g. a year) stops
+        before its proof with a roster more than 0.5% above the bound, also round its LP
+        relaxation (`roster.solving.dive`, about a second): a stop in the first seconds then
+        returns a roster 0.1-0.3% above the optimum instead of the greedy one, 18-29% above.
+        Needs `highspy`; skipped without it.
     """
 
     time_limit: float = 60.0
@@ -94,7 +96,7 @@ class SolveConfig:
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
     previous: Result | None = field(default=None, repr=False, compare=False)
     warm_start: bool = False
-    lp_start: bool = True
+    lp_rounding: bool = True
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit) and self.time_limit >= 0):

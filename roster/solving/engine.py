@@ -1,9 +1,8 @@
 """Solve a scenario with CP-SAT in four named steps: build, search, decide, read back.
 
 - `build`: the facts and the model of every rule (`constraints`), hinted from a previous roster
-  when one is given (a warm start). A large model (a year) is hinted with its LP relaxation,
-  rounded by a short sub-search (`roster.solving.dive`): a roster within about 0.3% of the
-  optimum in the first second or so, where CP-SAT's own first good roster came after several.
+  when one is given (a warm start). A cold solve gives CP-SAT no hint: the LP-guided search of
+  `max_lp` proves these models sooner on its own (measured in bench/run.py).
 - `search`: CP-SAT in a thread of its own, so that Ctrl-C or SIGTERM stop it cleanly and the best
   roster found so far is kept.
 - `decide`: the one place a solve's status is decided, and, when the search stopped before a
@@ -35,7 +34,10 @@ from roster.solving.infeasible import diagnose
 from roster.solving.result import Result, Status, Triple
 
 GREEDY_WHEN_ABOVE = 1.1  # try the greedy roster when the roster in hand is over 10% above the bound
-DIVE_FROM = 3000  # assignment variables: a model this large starts from its LP, rounded (a cohort has ~1,500)
+DIVE_FROM = (
+    3000  # assignment variables (a year: 7,000; a cohort: 1,500): worth rounding the LP when stopped early
+)
+DIVE_WHEN_ABOVE = 1.005  # ... while the roster in hand is more than 0.5% above the bound
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Built:
     facts: Facts
     m: RosterModel
     seconds: float
-    start: str  # "cold", or the roster hinted: "LP rounding", "previous roster" or "published roster" (", partly")
+    start: str  # "cold", or the roster hinted: "previous roster" or "published roster" (", partly")
     previous: Candidate | None  # the warm start, when it passes every hard rule
 
 
@@ -79,7 +81,7 @@ def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Resul
     facts = problem if isinstance(problem, Facts) else Facts(problem)
     built = build(facts, config)
     searched = search(built, config)
-    status, roster = decide(built, searched)
+    status, roster = decide(built, searched, config)
     return read_back(built, searched, status, roster, config, started)
 
 
@@ -98,10 +100,6 @@ def build(facts: Facts, config: SolveConfig) -> Built:
     elif config.warm_start and facts.published:
         published = [(p.secondee, p.inspection, p.week) for p in facts.published]
         warm = ("published roster", facts.listed_weeks, published)
-    if warm is None and config.lp_start and len(m.x) >= DIVE_FROM and not facts.published:
-        # (a replan's LP was integral on the benchmark, proven at the root: nothing to gain)
-        previous = _lp_start(facts, m, config)
-        start = "cold" if previous is None else previous.source
     if warm is not None:
         source = warm[0]
         weeks, assignments = carry_over(facts, warm[1], warm[2])
@@ -113,21 +111,6 @@ def build(facts: Facts, config: SolveConfig) -> Built:
             start = source
             previous = Candidate(source, weeks, assignments, evaluate(facts, assignments, weeks).objective)
     return Built(facts, m, time.perf_counter() - started, start, previous)
-
-
-def _lp_start(facts: Facts, m: RosterModel, config: SolveConfig) -> Candidate | None:
-    """The LP relaxation rounded by a short sub-search (`roster.solving.dive`), hinted in full;
-    None when it finds no roster in the time it is given."""
-    limit = config.deterministic_limit if config.deterministic else config.time_limit
-    if limit < 1.0:
-        return None  # a quick answer was asked for: the greedy fallback is quicker
-    values = rounded(m, min(1.0, limit / 4), config.deterministic)
-    if values is None:
-        return None
-    weeks = {i: w for (i, w), var in m.runs.items() if values[var.index]}
-    assignments = [t for t, var in m.x.items() if values[var.index]]
-    hint(m, weeks, assignments, values)
-    return Candidate("LP rounding", weeks, assignments, evaluate(facts, assignments, weeks).objective)
 
 
 def carry_over(
@@ -277,13 +260,18 @@ def _solver_roster(built: Built, solver: cp_model.CpSolver, cp_status: int) -> t
 # ------------------------------------------------------------------ decide
 
 
-def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
+def decide(
+    built: Built, searched: Search, config: SolveConfig | None = None
+) -> tuple[Status, Candidate | None]:
     """The status of the solve, and the roster it returns (None without one).
 
     Proven optimal: the solver's roster. Stopped before a proof (Ctrl-C, SIGTERM, the time or gap
     limit): the cheapest in hand of the solver's roster, the previous roster (when replanning
-    cold, the published one) and the greedy construction, each passing every hard rule. The greedy roster is typically 15-30% above the
-    optimum, so it is only built while the roster in hand is more than 10% above the bound.
+    cold, the published one), the LP relaxation rounded (for a large model, while the roster in
+    hand is more than 0.5% above the bound: within 0.1-0.3% of the optimum on a year, in about a
+    second) and the greedy construction, each passing every hard rule. The greedy roster is
+    typically 15-30% above the optimum, so it is only built while the roster in hand is more than
+    10% above the bound.
     """
     if searched.cp_status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: CP-SAT rejected the model: {built.m.model.validate()}")
@@ -293,6 +281,10 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
         return Status.OPTIMAL, searched.found
     candidates = [c for c in (searched.found, built.previous, published(built)) if c is not None]
     best = min((c.cost for c in candidates), default=None)
+    if len(built.m.x) >= DIVE_FROM and (best is None or best > DIVE_WHEN_ABOVE * max(searched.bound or 0, 1)):
+        dived = lp_rounding(built, config or SolveConfig())
+        candidates += [dived] if dived is not None else []
+        best = min((c.cost for c in candidates), default=None)
     if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
         weeks, assignments = construct(built.facts)
         if complete(built.m, weeks, assignments) is not None:
@@ -301,6 +293,20 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
     if not candidates:
         return Status.UNKNOWN, None
     return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
+
+
+def lp_rounding(built: Built, config: SolveConfig) -> Candidate | None:
+    """The LP relaxation rounded by a short sub-search (`roster.solving.dive`); None when it
+    finds no roster in the time it is given (at most 1 s)."""
+    if not config.lp_rounding:
+        return None
+    values = rounded(built.m, 1.0, config.deterministic)
+    if values is None:
+        return None
+    weeks = {i: w for (i, w), var in built.m.runs.items() if values[var.index]}
+    assignments = [t for t, var in built.m.x.items() if values[var.index]]
+    cost = evaluate(built.facts, assignments, weeks).objective
+    return Candidate("LP rounding", weeks, assignments, cost)
 
 
 def published(built: Built) -> Candidate | None:
