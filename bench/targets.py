@@ -90,10 +90,7 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
     years = [r for r in rows if r["size"] == "year"]
     stress = next((r for r in rows if r["size"] == "stress"), None)
     best = {r["seed"]: _best_known(r) for r in years}
-    at = {
-        limit: [_gap(r["checkpoints"].get(limit, (None,))[0], best[r["seed"]]) for r in years]
-        for limit in ("1.0", "3.0")
-    }
+    at = {limit: [_at_limit(r, limit, best[r["seed"]]) for r in years] for limit in ("1.0", "3.0")}
     proven = [r["proven_seconds"] for r in years]
     highs = [_highs_proven(r) for r in years]
     load = f"load average {commands.get('load_before', 0):.1f} to {commands.get('load_after', 0):.1f}"
@@ -115,10 +112,16 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
         f"{c['wall']:.2f} s wall, {c['cpu']:.2f} s CPU (median of {c['runs']})",
         c["wall"] <= 0.6,
     )
-    add(
-        "years seeds 1-5: within 1% of the optimum by 1 s", _percent(at["1.0"]), _all_at_most(at["1.0"], 0.01)
-    )
-    add("years seeds 1-5: within 0.1% by 3 s", _percent(at["3.0"]), _all_at_most(at["3.0"], 0.001))
+    for limit, share, words in (
+        ("1.0", 0.01, "within 1% of the optimum by 1 s"),
+        ("3.0", 0.001, "within 0.1% by 3 s"),
+    ):
+        gaps, seconds = [g for g, _ in at[limit]], [t for _, t in at[limit]]
+        add(
+            f"years seeds 1-5: {words} (a run with that time limit; seconds from the solve call)",
+            f"{_percent(gaps)} in {_seconds(seconds)}",
+            _all_at_most(gaps, share) and _all_at_most(seconds, float(limit)),
+        )
     add("years seeds 1-5: proven optimal in ≤ 3 s", _seconds(proven), _all_at_most(proven, 3.0))
     ahead = [p is not None and (h is None or p < h) for p, h in zip(proven, highs, strict=True)]
     add(
@@ -146,6 +149,13 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
     return table
 
 
+def _at_limit(row: dict[str, Any], limit: str, best: float | None) -> tuple[float | None, float | None]:
+    """The gap to the best known roster of the run with that time limit, and its seconds from the
+    solve call (facts, build, search and the choice of the roster returned)."""
+    objective, _, _, seconds = row["checkpoints"].get(limit, (None, None, None, None))
+    return _gap(objective, best), seconds
+
+
 def _best_known(row: dict[str, Any]) -> float | None:
     """The optimum when proven, else the best objective either solver found in this run."""
     found = [row["objective"], *(v[0] for v in row["checkpoints"].values())]
@@ -164,3 +174,17 @@ def _highs_proven(row: dict[str, Any]) -> float | None:
 
 def _all_at_most(values: list[float | None], bound: float) -> bool:
     return bool(values) and all(v is not None and v <= bound + 1e-12 for v in values)
+
+
+def main() -> None:
+    """Print the targets table again from a results folder of `bench/run.py --targets`."""
+    from rich.console import Console
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "results"
+    rows = json.loads((folder / "bench.json").read_text())
+    commands = json.loads((folder / "targets.json").read_text())
+    Console(width=220).print(targets_table(rows, commands))
+
+
+if __name__ == "__main__":
+    main()
