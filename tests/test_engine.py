@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from roster.facts import Facts
+from roster.loading import load_scenario
 from roster.solving import solve
 from tests.conftest import (
     CHELMSFORD,
     DETERMINISTIC,
     MAIDSTONE,
+    SCENARIOS,
     Solved,
     inspection,
     make,
@@ -346,3 +351,29 @@ def test_a_gap_stops_early_and_never_calls_the_roster_optimal_unproven(tmp_path:
         assert (roster.objective - roster.best_bound) <= gap * roster.objective + 1
         assert (roster.status == "optimal") == (roster.objective == math.ceil(roster.best_bound - 1e-6))
         assert roster.summary["solver"]["gap"] == gap
+
+
+def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_checker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large model stopped early also rounds its LP (forced here on the cohort, stopped at once):
+    the LP never costs more than the optimum, and the roster returned passes the checker."""
+    import dataclasses
+
+    import constraints
+    from roster.solving import engine
+    from roster.solving.dive import lp_rows, solve_lp
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    proven = solve_checked(scenario, tmp_path / "proven")
+    rows = lp_rows(constraints.build(Facts(scenario)).model)
+    values = solve_lp(rows)
+    assert values is not None
+    lp = sum(c * v for c, v in zip(rows.cost, values, strict=True)) + rows.offset
+    assert proven.objective is not None and lp <= proven.objective + 1e-6
+    monkeypatch.setattr(engine, "DIVE_FROM", 0)
+    stopped = solve_checked(
+        scenario, tmp_path / "stopped", dataclasses.replace(DETERMINISTIC, deterministic_limit=0.0)
+    )
+    assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
+    assert stopped.objective is not None and proven.objective <= stopped.objective

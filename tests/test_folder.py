@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -261,3 +262,18 @@ def test_a_roster_saved_by_excel_as_csv_utf8_is_read(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_bytes("\ufeffinspection,week,secondee\r\npeel-kent,2026-09-14,ab\r\n".encode())
     assert list(read_tables(roster)["roster"].columns) == ["inspection", "week", "secondee"]
+def test_tables_in_memory_are_the_tables_read_back(tmp_path: Path) -> None:
+    """What regress checks in memory is exactly what `roster check` reads from the folder."""
+    from roster.outputs.folder import tables_from_files
+
+    for name in ("small.yaml", "replan/leaver.yaml"):
+        facts = Facts(load_scenario(SCENARIOS / name))
+        files = Tables(facts, solve(facts, DETERMINISTIC)).files()
+        write_folder(tmp_path / "out", files)
+        read, memory = read_tables(tmp_path / "out"), tables_from_files(files)
+        assert read.keys() == memory.keys()
+        for key, table in read.items():
+            if key == "summary":
+                assert memory[key] == table
+            else:
+                pd.testing.assert_frame_equal(memory[key], table)

@@ -354,3 +354,30 @@ def test_scenario_file_is_never_modified(tmp_path: Path) -> None:
         app, ["solve", str(path), "--out", str(tmp_path / "out"), "--deterministic", "--quiet"]
     )
     assert path.read_bytes() == before
+
+
+def test_quick_load_equals_the_located_load() -> None:
+    """A plain file parsed by the C loader gives the same scenario, the same file:line for every
+    key (worked out on first use) and the same source files as the round-trip load."""
+    from roster.loading.reader import KeyLines, _located, read_text
+    from tests.conftest import SCENARIOS
+
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        quick = load_scenario(path)
+        located, removed = _located(path, read_text(path), None)
+        assert removed == {}
+        assert isinstance(quick._source, KeyLines), path  # the quick path was taken
+        assert quick.sha256() == located.sha256()
+        assert quick.source_files == located.source_files == [str(path)]
+        assert dict(quick._source) == dict(located._source)
+        for n in range(len(located.inspections)):
+            assert quick.where(f"inspections[{n}].week") == located.where(f"inspections[{n}].week")
+
+
+def test_quick_load_falls_back_for_every_problem(tmp_path: Path) -> None:
+    """A duplicate key deep in a plain file is reported at its line, as before."""
+    path = write(tmp_path, BASE.replace("name:", "name: twice\nname:", 1))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert "not valid YAML" in str(info.value)
+    assert info.value.problems[0].line is not None

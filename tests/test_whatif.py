@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from ortools.sat.python import cp_model
@@ -16,7 +17,7 @@ from constraints.model import RosterModel, Term
 from models import Scenario
 from roster.loading import ScenarioError, load_scenario
 from roster.solving import SolveConfig
-from roster.workflows.regress import regress
+from roster.workflows.regress import Regression, regress, write_junit
 from tests.conftest import SCENARIOS
 
 
@@ -207,7 +208,47 @@ def test_regress_fails_when_a_baseline_is_stricter_than_reachable(tmp_path: Path
     file.write_text(json.dumps({**base, "objective": base["objective"] - 1}))
     (result,) = regress(root)
     assert not result.passed and "worse than the baseline" in result.problems[0]
-    assert CliRunner().invoke(app, ["regress", "--scenarios", str(root)]).exit_code == 1
+    report = tmp_path / "junit.xml"
+    cli = CliRunner().invoke(app, ["regress", "--scenarios", str(root), "--junit", str(report)])
+    assert cli.exit_code == 1, cli.output
+    # the JUnit report parses, and its one failing case names the sample and by how much it got worse
+    suite = ElementTree.parse(report).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "1" and suite.get("failures") == "1"
+    (case,) = suite.iter("testcase")
+    failure = case.find("failure")
+    assert case.get("name") == "small.yaml" and failure is not None
+    assert failure.get("message", "").startswith("small.yaml: objective")
+    assert "worse than the baseline" in failure.get("message", "") and "by £1 " in failure.get("message", "")
+
+
+def test_regress_in_parallel_gives_the_serial_results_and_a_passing_junit_report(tmp_path: Path) -> None:
+    root = copy_samples(tmp_path, ["small", "cohort", "carers"])
+    serial, parallel = regress(root, jobs=1), regress(root, jobs=2)
+
+    def outcome(r: Regression) -> tuple[object, ...]:
+        return (r.scenario, r.objective, r.best_bound, r.status, r.shortfalls, r.problems, r.notes)
+
+    assert [outcome(r) for r in serial] == [outcome(r) for r in parallel]
+    assert all(r.passed for r in parallel) and len(parallel) == 3
+    report = tmp_path / "junit.xml"
+    write_junit(parallel, report)
+    root_element = ElementTree.parse(report).getroot()
+    assert root_element.get("failures") == "0"
+    assert [c.get("name") for c in root_element.iter("testcase")] == [
+        "carers.yaml",
+        "cohort.yaml",
+        "small.yaml",
+    ]
+    assert CliRunner().invoke(app, ["regress", "--scenarios", str(root), "--jobs", "0"]).exit_code == 2
+
+
+def test_compare_in_parallel_gives_the_serial_comparison(tmp_path: Path) -> None:
+    write(tmp_path / "base.yaml", BASE)
+    drop = write(tmp_path / "drop.yaml", "extends: base.yaml\nname: drop\nremove: {secondees: [ann-b]}\n")
+    items = [str(tmp_path / "base.yaml"), str(drop), str(SCENARIOS / "small.yaml")]
+    outputs = [CliRunner().invoke(app, ["compare", *items, "--json", "--jobs", jobs]) for jobs in ("1", "3")]
+    assert all(o.exit_code == 0 for o in outputs), [o.output for o in outputs]
+    assert json.loads(outputs[0].output) == json.loads(outputs[1].output)
 
 
 def test_regress_fails_when_a_constraint_is_weakened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ import re
 import stat
 import types
 import typing
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from models import Scenario
 from models.base import did_you_mean
 from models.limits import MAX_DEPTH, MAX_SCENARIO_BYTES
 from roster.labels import shortened
-from roster.loading.baseline import read_published
+from roster.loading.baseline import Removed, read_published
 from roster.loading.crossref import partial_errors
 from roster.loading.errors import Problem, ScenarioError
 from roster.loading.safe_yaml import FLOW_SCAN_DEPTH, LimitError, flow_nesting, parser
@@ -30,22 +31,28 @@ from roster.loading.variants import Merger, Origins, VariantError
 Loc = tuple[str | int, ...]
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, keeping line marks (ruamel round-trip nodes), within the limits."""
-    text = _read_text(path)
+def read_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse a YAML file (or its `text`, already read), keeping line marks (ruamel round-trip
+    nodes), within the limits."""
+    if text is None:
+        text = read_text(path)
+    _check_flow_nesting(path, text)
+    return parse(text, str(path))
+
+
+def _check_flow_nesting(path: Path, text: str) -> None:
     depth, line = flow_nesting(text)
     if depth > FLOW_SCAN_DEPTH:
         raise _at(
             path, line, f"lists and mappings are nested more than {MAX_DEPTH} deep (a scenario needs about 5)"
         )
-    return parse(text, str(path))
 
 
 def _at(path: Path | str, line: int | None, message: str) -> ScenarioError:
     return ScenarioError([Problem(str(path), line, "", message)])
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     """The text of a scenario file: a regular file, UTF-8, at most `MAX_SCENARIO_BYTES`."""
     try:
         info = path.stat()
@@ -244,9 +251,9 @@ def validate_data(data: Any, tree: Any, origins: Origins) -> Scenario:
         raise ScenarioError(describe(errors, tree, origins)) from None
 
 
-def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = ()) -> Any:
-    """The YAML tree of a scenario file, with `extends:` bases merged in."""
-    tree = read_yaml(path)
+def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = (), text: str | None = None) -> Any:
+    """The YAML tree of a scenario file (its `text` when already read), with `extends:` bases merged in."""
+    tree = read_yaml(path, text)
     origins.mark(tree, str(path))
     if not isinstance(tree, CommentedMap):
         return tree
@@ -407,6 +414,12 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
 
     A workbook (`.xlsx`) or a folder of CSV files is read by `roster.loading.workbook`.
 
+    A plain file (no `extends:`, no overrides, no anchors) that validates is parsed with ruamel's
+    C safe loader, and the lines of its keys are found only when a message needs one
+    (`Scenario.where`); anything else, and every file with a problem, takes the round-trip parse
+    with the limits of `safe_yaml` that keeps the line of every key, so that each problem is
+    reported at its file and line.
+
     Raises
     ------
     ScenarioError
@@ -417,8 +430,83 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
         from roster.loading.workbook import load_workbook  # it builds on this module
 
         return load_workbook(path, overrides)
+    text = read_text(path)
+    scenario = None if overrides else _quick(path, text)
+    removed: Removed = {}
+    if scenario is None:
+        scenario, removed = _located(path, text, overrides)
+    scenario.set_file(str(path.absolute()))
+    if scenario.baseline is not None:
+        scenario.set_published(read_published(scenario, removed))
+    return scenario
+
+
+ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]")
+"""An anchor (`&name`) or alias (`*name`) token: such a file takes the parse that limits aliases."""
+
+
+def _quick(path: Path, text: str) -> Scenario | None:
+    """The scenario of a plain file that validates, parsed by the C loader; None otherwise.
+
+    Only a file the round-trip parse would read the same way takes this path: no anchors or
+    aliases (whose expansion the limited parser counts), brackets nested within the limit, and
+    anything the C loader cannot construct (an impossible date, nesting past Python's stack)
+    falls back to the round-trip parse, which reports it at its line.
+    """
+    if ANCHOR.search(text) or flow_nesting(text)[0] > MAX_DEPTH:
+        return None
+    yaml = YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text)
+        if not isinstance(data, dict) or any(key in data for key in ("extends", "remove", "change")):
+            return None
+        scenario = Scenario.model_validate(plain(data))
+    except (YAMLError, ValidationError, ValueError, OverflowError, RecursionError, TypeError):
+        return None
+    scenario.set_source(KeyLines(path, text), files=[str(path)])
+    return scenario
+
+
+class KeyLines(Mapping[str, str]):
+    """`file:line` of every key path of a file (as `key_lines`), found on first use.
+
+    Worked out from the text of a plain file (parsed quickly at first) by the round-trip parse,
+    the first time a line is asked for: the same lines as a round-trip load gives.
+    """
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+        self._lines: dict[str, str] | None = None
+
+    @property
+    def lines(self) -> dict[str, str]:
+        if self._lines is None:
+            origins = Origins(str(self.path))
+            tree = read_yaml(self.path, self.text)
+            origins.mark(tree, str(self.path))
+            self._lines = key_lines(tree, origins)
+            self.text = ""
+        return self._lines
+
+    def __getitem__(self, key: str) -> str:
+        return self.lines[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.lines
+
+
+def _located(path: Path, text: str, overrides: Overrides | None) -> tuple[Scenario, Removed]:
+    """Load with the round-trip parse: every key keeps its file and line, for every message.
+    Also returns what the variants `remove:`, with where they say it."""
     origins = Origins(str(path))
-    tree = resolve(path, origins)
+    tree = resolve(path, origins, text=text)
     if overrides:
         variant = overrides_tree(overrides)
         origins.mark(variant, "<command line>")
@@ -432,11 +520,8 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
             ) from None
     scenario = validate_data(plain(tree), tree, origins)
     scenario.set_source(key_lines(tree, origins))
-    scenario.set_file(str(path.absolute()))
     scenario.set_notes(origins.notes)
-    if scenario.baseline is not None:
-        scenario.set_published(read_published(scenario, origins.removed))
-    return scenario
+    return scenario, origins.removed
 
 
 def key_lines(tree: Any, origins: Origins) -> dict[str, str]:

@@ -332,6 +332,20 @@ def read_tables(path: Path) -> dict[str, Any]:
     return tables
 
 
+def tables_from_files(files: Mapping[str, Content]) -> dict[str, Any]:
+    """The tables `read_tables` would read from a folder holding `files` (as `Tables.files()`
+    gives them), without writing them: what a regression run checks."""
+    tables: dict[str, Any] = {}
+    for name in TABLES:
+        content = files.get(f"{name}.csv")
+        if content is not None:
+            tables[name] = frames.parse_csv(content if isinstance(content, str) else content.decode("utf-8"))
+    summary = files.get(SUMMARY_FILE)
+    if summary is not None:
+        tables["summary"] = json.loads(summary)
+    return tables
+
+
 def read_result(scenario: Scenario, folder: Path) -> Result:
     """The roster of a solved output folder (roster.csv, inspections.csv and summary.json) as a `Result`.
 

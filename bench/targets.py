@@ -1,0 +1,190 @@
+"""The issue's speed targets, each beside the figure measured (`python bench/run.py --targets`).
+
+Whole commands are timed as a user runs them: a fresh `roster solve` process writing its folder,
+wall-clock and CPU seconds (user + system, from the operating system's accounting of the child),
+the median of several runs. The search targets come from bench/run.py's rows of the same run
+(CP-SAT and HiGHS on the same model); the replan and `roster replace` from bench/replan.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def whole_command(args: list[str], runs: int) -> dict[str, Any]:
+    """Median wall and CPU seconds of `roster ARGS` (cli.py, the installed command's own code)."""
+    walls, cpus, codes = [], [], []
+    for _ in range(runs + 1):  # the first run warms the file cache and is not counted
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        walls.append(time.perf_counter() - started)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        codes.append(process.returncode)
+    return {
+        "wall": statistics.median(walls[1:]),
+        "cpu": statistics.median(cpus[1:]),
+        "wall_min": min(walls[1:]),
+        "runs": runs,
+        "exit": sorted(set(codes)),
+    }
+
+
+def measure_commands(runs: int) -> dict[str, Any]:
+    """`roster solve` of a 52-week year (seed 1) and of the bundled cohort, writing their folders;
+    a replan of the year 20 weeks in and `roster replace` (bench/replan.py, seed 1)."""
+    from generate import dump, generate
+
+    folder = Path(tempfile.mkdtemp(prefix="roster-targets-"))
+    year = folder / "year.yaml"
+    year.write_text(dump(generate("year", 1)))
+    cohort = Path(str(resources.files("scenarios").joinpath("cohort.yaml")))
+    out: dict[str, Any] = {
+        "load_before": os.getloadavg()[0],
+        "year": whole_command(["solve", str(year), "--out", str(folder / "year")], runs),
+        "cohort": whole_command(["solve", str(cohort), "--out", str(folder / "cohort")], runs),
+    }
+    done = subprocess.run(
+        [sys.executable, str(HERE / "replan.py"), "--one", "1"], check=True, capture_output=True, text=True
+    )
+    out["replan"] = json.loads(done.stdout.strip().splitlines()[-1])
+    out["load_after"] = os.getloadavg()[0]
+    return out
+
+
+def _gap(objective: float | None, best: float | None) -> float | None:
+    if objective is None or best is None:
+        return None
+    return (objective - best) / max(1.0, best)
+
+
+def _seconds(values: list[float | None]) -> str:
+    return " / ".join("-" if v is None else f"{v:.2f}" for v in values) + " s"
+
+
+def _percent(values: list[float | None]) -> str:
+    return " / ".join("-" if v is None else f"{v:.2%}" for v in values)
+
+
+def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table:
+    """Each target, the figure measured and whether it is met."""
+    years = [r for r in rows if r["size"] == "year"]
+    stress = next((r for r in rows if r["size"] == "stress"), None)
+    best = {r["seed"]: _best_known(r) for r in years}
+    at = {limit: [_at_limit(r, limit, best[r["seed"]]) for r in years] for limit in ("1.0", "3.0")}
+    proven = [r["proven_seconds"] for r in years]
+    highs = [_highs_proven(r) for r in years]
+    load = f"load average {commands.get('load_before', 0):.1f} to {commands.get('load_after', 0):.1f}"
+    table = Table(title=f"Targets (2 cores): each beside its figure in this run ({load})", show_lines=False)
+    for title in ("target", "figure", "met"):
+        table.add_column(title)
+
+    def add(target: str, figure: str, met: bool) -> None:
+        table.add_row(target, figure, "[green]yes[/]" if met else "[red]no[/]")
+
+    y, c = commands["year"], commands["cohort"]
+    add(
+        "roster solve, 52-week year (seed 1) writing its folder: ≤ 1.2 s whole process (median)",
+        f"{y['wall']:.2f} s wall, {y['cpu']:.2f} s CPU (median of {y['runs']})",
+        y["wall"] <= 1.2,
+    )
+    add(
+        "roster solve, the bundled cohort: ≤ 0.6 s whole process (median)",
+        f"{c['wall']:.2f} s wall, {c['cpu']:.2f} s CPU (median of {c['runs']})",
+        c["wall"] <= 0.6,
+    )
+    for limit, share, words in (
+        ("1.0", 0.01, "within 1% of the optimum by 1 s"),
+        ("3.0", 0.001, "within 0.1% by 3 s"),
+    ):
+        gaps, seconds = [g for g, _ in at[limit]], [t for _, t in at[limit]]
+        add(
+            f"years seeds 1-5: {words} (a run with that time limit; seconds from the solve call)",
+            f"{_percent(gaps)} in {_seconds(seconds)}",
+            _all_at_most(gaps, share) and _all_at_most(seconds, float(limit)),
+        )
+    add("years seeds 1-5: proven optimal in ≤ 3 s", _seconds(proven), _all_at_most(proven, 3.0))
+    ahead = [p is not None and (h is None or p < h) for p, h in zip(proven, highs, strict=True)]
+    add(
+        "years seeds 1-5: proven ahead of HiGHS on the same model, each seed",
+        f"CP-SAT {_seconds(proven)}; HiGHS {_seconds(highs)}",
+        bool(ahead) and all(ahead),
+    )
+    if stress is not None:
+        add(
+            "stress (104 weeks, seed 1): proven optimal in ≤ 10 s",
+            _seconds([stress["proven_seconds"]]),
+            _all_at_most([stress["proven_seconds"]], 10.0),
+        )
+    replan = commands["replan"]
+    add(
+        "replan of a year, 20 weeks frozen: proven in ≤ 0.5 s (from the solve call)",
+        f"{replan['cold']['seconds']:.2f} s ({replan['cold']['status']})",
+        replan["cold"]["status"] == "optimal" and replan["cold"]["seconds"] <= 0.5,
+    )
+    add(
+        "roster replace (whole command, one repair): ≤ 1 s",
+        f"{replan['replace_command_seconds']:.2f} s",
+        replan["replace_command_seconds"] <= 1.0,
+    )
+    return table
+
+
+def _at_limit(row: dict[str, Any], limit: str, best: float | None) -> tuple[float | None, float | None]:
+    """The gap to the best known roster of the run with that time limit, and its seconds from the
+    solve call (facts, build, search and the choice of the roster returned)."""
+    objective, _, _, seconds = row["checkpoints"].get(limit, (None, None, None, None))
+    return _gap(objective, best), seconds
+
+
+def _best_known(row: dict[str, Any]) -> float | None:
+    """The optimum when proven, else the best objective either solver found in this run."""
+    found = [row["objective"], *(v[0] for v in row["checkpoints"].values())]
+    found += [v[0] for v in row.get("highs", {}).values()]
+    values = [v for v in found if v is not None]
+    return min(values) if values else None
+
+
+def _highs_proven(row: dict[str, Any]) -> float | None:
+    """HiGHS's seconds to a proven optimum: its first run (by time limit) that proved it."""
+    for _, (_, _, reason, seconds) in sorted(row.get("highs", {}).items(), key=lambda kv: float(kv[0])):
+        if reason == "optimal":
+            return float(seconds)
+    return None
+
+
+def _all_at_most(values: list[float | None], bound: float) -> bool:
+    return bool(values) and all(v is not None and v <= bound + 1e-12 for v in values)
+
+
+def main() -> None:
+    """Print the targets table again from a results folder of `bench/run.py --targets`."""
+    from rich.console import Console
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "results"
+    rows = json.loads((folder / "bench.json").read_text())
+    commands = json.loads((folder / "targets.json").read_text())
+    Console(width=220).print(targets_table(rows, commands))
+
+
+if __name__ == "__main__":
+    main()
