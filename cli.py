@@ -7,6 +7,15 @@ import json
 import os
 import signal
 import sys
+
+
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    """Ctrl-C before the command has started: nothing was written, so end quietly (130)."""
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_starting)  # restored once the imports are done
+
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -69,6 +78,8 @@ from roster.workflows.rebuild import rebuild as rebuild_roster
 from roster.workflows.regress import regress as run_regression
 from roster.workflows.regress import samples, write_junit
 from roster.workflows.replace import ReplaceError, repairs
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on a Ctrl-C stops the work in hand
 
 app = typer.Typer(
     add_completion=False,

@@ -53,6 +53,8 @@ def _check_ragged(path: Path, text: str) -> None:
                 )
     except csv.Error as exc:
         raise CsvError(f"{path}:{reader.line_num}: not a readable CSV ({exc})") from None
+
+
 def parse_csv(text: str) -> pd.DataFrame:
     """CSV text as `read_csv` reads the same text from a file: every cell as text."""
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

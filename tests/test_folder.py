@@ -262,6 +262,8 @@ def test_a_roster_saved_by_excel_as_csv_utf8_is_read(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_bytes("\ufeffinspection,week,secondee\r\npeel-kent,2026-09-14,ab\r\n".encode())
     assert list(read_tables(roster)["roster"].columns) == ["inspection", "week", "secondee"]
+
+
 def test_tables_in_memory_are_the_tables_read_back(tmp_path: Path) -> None:
     """What regress checks in memory is exactly what `roster check` reads from the folder."""
     from roster.outputs.folder import tables_from_files
