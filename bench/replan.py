@@ -101,7 +101,7 @@ def measure(seed: int) -> dict[str, Any]:
     from roster.costing import placed
     from roster.facts import Facts
     from roster.history import list_changes, moved_inspections
-    from roster.loading import load_scenario
+    from roster.loading import Overrides, load_scenario
     from roster.solving import SolveConfig, solve
     from roster.workflows.replace import repairs
 
@@ -131,13 +131,13 @@ def measure(seed: int) -> dict[str, Any]:
         "changes_from_frozen_before": len(list_changes(facts.published, naive_rows, facts.frozen_before)),
         "moves": len(moved_inspections(facts.published_weeks, dict(naive.weeks), None)),
     }
-    # the quick repair: one secondee off one inspection after frozen_before, on the published roster
-    (folder / "solved").mkdir()
-    (folder / "solved" / "roster.csv").write_text((folder / "published.csv").read_text())
-    in_hand = load_scenario(folder / "programme.yaml")
-    from roster.loading import Overrides
+    # the quick repair: one secondee off one inspection after frozen_before, on the published
+    # roster's folder as `roster solve` writes it
+    from roster.outputs.folder import write_folder
+    from roster.outputs.tables import Tables
 
-    in_hand = load_scenario(folder / "programme.yaml", Overrides(baseline=str(folder / "published.csv")))
+    write_folder(folder / "solved", Tables(Facts(programme), first).files())
+    in_hand = load_scenario(folder / "programme.yaml", Overrides(baseline=str(folder / "solved")))
     late = [t for t in rows if t[2] >= FROZEN_WEEKS + 4]
     who, inspection, _ = late[len(late) // 2]
     for count in (1, 3):
@@ -149,12 +149,6 @@ def measure(seed: int) -> dict[str, Any]:
             "statuses": [r.result.status.value for r in found],
             "extra": [r.extra for r in found],
         }
-    summary = {
-        "status": "optimal",
-        "objective": first.objective,
-        "scenario": {"file": str(folder / "programme.yaml")},
-    }
-    (folder / "solved" / "summary.json").write_text(json.dumps(summary))
     started = time.perf_counter()
     done = subprocess.run(
         [
@@ -173,6 +167,8 @@ def measure(seed: int) -> dict[str, Any]:
     )
     row["replace_command_seconds"] = time.perf_counter() - started
     row["replace_command_exit"] = done.returncode
+    if done.returncode not in (0, 1):  # 1: written, with the programme's shortfalls
+        raise SystemExit(f"roster replace failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
     return row
 
 

@@ -143,8 +143,13 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
     )
     add(
         "roster replace (whole command, one repair): ≤ 1 s",
-        f"{replan['replace_command_seconds']:.2f} s",
-        replan["replace_command_seconds"] <= 1.0,
+        f"{replan['replace_command_seconds']:.2f} s"
+        + (
+            f" (failed: exit {replan['replace_command_exit']})"
+            if replan.get("replace_command_exit") == 2
+            else ""
+        ),
+        replan.get("replace_command_exit") != 2 and replan["replace_command_seconds"] <= 1.0,
     )
     return table
 

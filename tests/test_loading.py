@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from roster.loading import ScenarioError, load_scenario
+from roster.loading import Overrides, ScenarioError, load_scenario
 
 BASE = """\
 name: Base
@@ -372,6 +372,26 @@ def test_quick_load_equals_the_located_load() -> None:
         assert dict(quick._source) == dict(located._source)
         for n in range(len(located.inspections)):
             assert quick.where(f"inspections[{n}].week") == located.where(f"inspections[{n}].week")
+
+
+def test_quick_load_with_a_baseline_on_the_command_line_equals_the_located_load() -> None:
+    """`--baseline` and `--frozen-before` (what `roster replace` passes) keep the quick path, with
+    the same scenario, published roster and key lines as the round-trip load of the variant."""
+    from roster.loading.reader import KeyLines, _located, read_text
+    from tests.conftest import SCENARIOS
+
+    path = SCENARIOS / "cohort.yaml"
+    given = Overrides(baseline=str(SCENARIOS / "published" / "cohort-roster.csv"), frozen_before="2026-10-05")
+    quick = load_scenario(path, given)
+    located, _ = _located(path, read_text(path), given)
+    assert isinstance(quick._source, KeyLines)
+    assert quick.sha256() == located.sha256() and quick.baseline == located.baseline
+    assert dict(quick._source) == dict(located._source)
+    assert quick.where("baseline.frozen_before") == "<command line>"
+    assert quick.published is not None and len(quick.published.rows) > 0
+    bad = Overrides(baseline=str(SCENARIOS / "published" / "cohort-roster.csv"), frozen_before="someday")
+    with pytest.raises(ScenarioError, match="command line"):
+        load_scenario(path, bad)
 
 
 def test_quick_load_falls_back_for_every_problem(tmp_path: Path) -> None:

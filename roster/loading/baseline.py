@@ -38,9 +38,10 @@ def roster_path(scenario: Scenario) -> Path:
     """The published roster.csv: `baseline.roster`, relative to the file that names it."""
     assert scenario.baseline is not None
     given = Path(scenario.baseline.roster)
-    file, _ = _at(scenario.where("baseline.roster"))
-    if not given.is_absolute() and not file.startswith("<") and not file.startswith("`"):
-        given = Path(file).parent / given
+    if not given.is_absolute():  # the line of the key is looked up only when it is needed
+        file, _ = _at(scenario.where("baseline.roster"))
+        if not file.startswith("<") and not file.startswith("`"):
+            given = Path(file).parent / given
     return given / "roster.csv" if given.is_dir() else given
 
 
@@ -54,10 +55,10 @@ def read_published(scenario: Scenario, removed: Removed) -> PublishedRoster:
         or a frozen row is one the changed scenario no longer allows.
     """
     assert scenario.baseline is not None
-    key_file, key_line = _at(scenario.where("baseline.roster"))
     path = roster_path(scenario)
 
     def at_key(message: str) -> ScenarioError:
+        key_file, key_line = _at(scenario.where("baseline.roster"))
         return ScenarioError([Problem(key_file, key_line, "baseline.roster", message)])
 
     if not path.is_file():

@@ -432,7 +432,7 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
 
         return load_workbook(path, overrides)
     text = read_text(path)
-    scenario = None if overrides else _quick(path, text)
+    scenario = _quick(path, text, overrides)
     removed: Removed = {}
     if scenario is None:
         scenario, removed = _located(path, text, overrides)
@@ -446,14 +446,18 @@ ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]")
 """An anchor (`&name`) or alias (`*name`) token: such a file takes the parse that limits aliases."""
 
 
-def _quick(path: Path, text: str) -> Scenario | None:
+def _quick(path: Path, text: str, overrides: Overrides | None = None) -> Scenario | None:
     """The scenario of a plain file that validates, parsed by the C loader; None otherwise.
 
     Only a file the round-trip parse would read the same way takes this path: no anchors or
     aliases (whose expansion the limited parser counts), brackets nested within the limit, and
     anything the C loader cannot construct (an impossible date, nesting past Python's stack)
-    falls back to the round-trip parse, which reports it at its line.
+    falls back to the round-trip parse, which reports it at its line. Of the overrides, only
+    `--baseline` and `--frozen-before` (what `roster replace` gives) are applied here; their keys
+    are said to come from the command line, as the round-trip load says.
     """
+    if overrides and (overrides.settings or overrides.drop_secondees or overrides.drop_inspections):
+        return None
     if ANCHOR.search(text) or flow_nesting(text)[0] > MAX_DEPTH:
         return None
     yaml = YAML(typ="safe", pure=False)
@@ -462,11 +466,36 @@ def _quick(path: Path, text: str) -> Scenario | None:
         data = yaml.load(text)
         if not isinstance(data, dict) or any(key in data for key in ("extends", "remove", "change")):
             return None
-        scenario = Scenario.model_validate(plain(data))
+        data = plain(data)
+        given = _baseline_overrides(data, overrides)
+        if given is None:
+            return None
+        scenario = Scenario.model_validate(data)
     except (YAMLError, ValidationError, ValueError, OverflowError, RecursionError, TypeError):
         return None
-    scenario.set_source(KeyLines(path, text), files=[str(path)])
+    scenario.set_source(KeyLines(path, text, given), files=[str(path)])
     return scenario
+
+
+def _baseline_overrides(data: dict[str, Any], overrides: Overrides | None) -> dict[str, str] | None:
+    """Apply `--baseline` and `--frozen-before` to the plain data of a file, as the variant of
+    `overrides_tree` would: the key paths they set (each from `<command line>`), or None when the
+    file's `baseline` is not a mapping to merge them into."""
+    if not overrides:
+        return {}
+    if overrides.baseline is None and overrides.frozen_before is None:
+        return {}
+    given = {} if "baseline" in data else {"baseline": "<command line>"}
+    baseline = data.setdefault("baseline", {})
+    if not isinstance(baseline, dict):
+        return None
+    if overrides.baseline is not None:
+        baseline["roster"] = str(Path(overrides.baseline).absolute())
+        given["baseline.roster"] = "<command line>"
+    if overrides.frozen_before is not None:
+        baseline["frozen_before"] = _date_or_text(overrides.frozen_before)
+        given["baseline.frozen_before"] = "<command line>"
+    return given
 
 
 class KeyLines(Mapping[str, str]):
@@ -476,8 +505,9 @@ class KeyLines(Mapping[str, str]):
     the first time a line is asked for: the same lines as a round-trip load gives.
     """
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, given: Mapping[str, str] | None = None) -> None:
         self.path, self.text = path, text
+        self.given = dict(given or {})  # key paths the command line set, and where they came from
         self._lines: dict[str, str] | None = None
 
     @property
@@ -486,7 +516,7 @@ class KeyLines(Mapping[str, str]):
             origins = Origins(str(self.path))
             tree = read_yaml(self.path, self.text)
             origins.mark(tree, str(self.path))
-            self._lines = key_lines(tree, origins)
+            self._lines = key_lines(tree, origins) | self.given
             self.text = ""
         return self._lines
 
