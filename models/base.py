@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import types
+import typing
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -111,3 +113,23 @@ def did_you_mean(
     close = difflib.get_close_matches(word, [str(o) for o in options], n=n, cutoff=cutoff)
     names = [shown.get(c, c) if shown else c for c in close]
     return f"; did you mean {', '.join(f'`{c}`' for c in names)}?" if names else ""
+
+
+def annotation_args(annotation: Any) -> list[Any]:
+    """The types a field's annotation allows: unions and `Annotated` unwrapped, `None` left out."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return [
+            a for arg in typing.get_args(annotation) if arg is not type(None) for a in annotation_args(arg)
+        ]
+    if origin is typing.Annotated:
+        return annotation_args(typing.get_args(annotation)[0])
+    return [annotation]
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field's annotation holds, if any (`Caps | None` gives `Caps`)."""
+    for arg in annotation_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None

@@ -6,20 +6,19 @@ import calendar
 import datetime as dt
 import re
 import stat
-import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from models import Scenario
-from models.base import did_you_mean
+from models.base import annotation_args, did_you_mean, model_in
 from models.limits import MAX_DEPTH, MAX_SCENARIO_BYTES
 from roster.labels import shortened
 from roster.loading.baseline import Removed, read_published
@@ -204,37 +203,21 @@ def _allowed_keys(loc: Loc) -> list[str]:
         annotation = _step(annotation, part)
         if annotation is None:
             return []
-    model = _model_in(annotation)
+    model = model_in(annotation)
     return list(model.model_fields) if model else []
 
 
 def _step(annotation: Any, part: str | int) -> Any:
-    model = _model_in(annotation)
+    model = model_in(annotation)
     if isinstance(part, str):
         if model is None or part not in model.model_fields:
             return None
         return model.model_fields[part].annotation
-    for arg in _args(annotation):
+    for arg in annotation_args(annotation):
         origin = typing.get_origin(arg)
         if origin in (list, tuple):
             inner = typing.get_args(arg)
             return inner[0] if inner else None
-    return None
-
-
-def _args(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return [a for arg in typing.get_args(annotation) for a in _args(arg)]
-    if origin is typing.Annotated:
-        return _args(typing.get_args(annotation)[0])
-    return [annotation]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    for arg in _args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
     return None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
 import typing
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from models import Rules, Scenario
+from models.base import annotation_args, model_in
 
 
 class Kind(enum.StrEnum):
@@ -297,8 +297,8 @@ def settings() -> tuple[Setting, ...]:
             continue
         if name == "rules":
             out += _walk(Rules, ("rules",), "", Rules())
-        elif _model_in(field.annotation) is not None:
-            model = _model_in(field.annotation)
+        elif model_in(field.annotation) is not None:
+            model = model_in(field.annotation)
             assert model is not None
             out += _walk(model, (name,), f"{name}.", None)
         else:
@@ -309,7 +309,7 @@ def settings() -> tuple[Setting, ...]:
 def _walk(model: type[BaseModel], path: tuple[str, ...], prefix: str, defaults: Any) -> list[Setting]:
     out = []
     for name, field in model.model_fields.items():
-        inner = _model_in(field.annotation)
+        inner = model_in(field.annotation)
         value = getattr(defaults, name, None) if defaults is not None else None
         if inner is not None and typing.get_origin(field.annotation) is not dict:
             out += _walk(inner, (*path, name), f"{prefix}{name}.", value)
@@ -325,7 +325,7 @@ def _setting(key: str, path: tuple[str, ...], annotation: Any, default: Any, req
 
 def _kind(annotation: Any) -> Kind:
     """How a Programme value of this type is written in a cell."""
-    args = _args(annotation)
+    args = annotation_args(annotation)
     origin = typing.get_origin(args[0]) if args else None
     if origin is dict:
         return Kind.CAPS
@@ -335,22 +335,6 @@ def _kind(annotation: Any) -> Kind:
         if arg in args:
             return kind
     return Kind.TEXT
-
-
-def _args(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return [a for arg in typing.get_args(annotation) if arg is not type(None) for a in _args(arg)]
-    if origin is typing.Annotated:
-        return _args(typing.get_args(annotation)[0])
-    return [annotation]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    for arg in _args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
 
 
 def setting(key: str) -> Setting | None:
