@@ -87,17 +87,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Roster secondees onto HMICFRS inspections.",
 )
-
-
-def _width() -> int | None:
-    """The terminal's width; when piped to a file or CI log, `COLUMNS` if set, else 140."""
-    if sys.stdout.isatty():
-        return None
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and 40 <= int(columns) <= 1000 else 140
-
-
-WIDTH = _width()
+WIDTH = None if sys.stdout.isatty() else 140  # wide tables when piped to a file or CI log
 console = Console(width=WIDTH)
 errors = Console(stderr=True, width=WIDTH)
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-os.environ.pop("COLUMNS", None)  # the CLI's width when piped (140) whatever the terminal that runs the tests
 
 from models import Scenario
 from roster.analysis.check import check_report
