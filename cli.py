@@ -89,7 +89,7 @@ app = typer.Typer(
 )
 WIDTH = None if sys.stdout.isatty() else 140  # wide tables when piped to a file or CI log
 console = Console(width=WIDTH)
-errors = Console(stderr=True, width=WIDTH)
+errors = Console(stderr=True, width=WIDTH, soft_wrap=True)  # an error line is never broken: paths stay whole
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT = 0, 1, 2
 
