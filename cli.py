@@ -214,6 +214,9 @@ def bodies(
     console.print(table)
 
 
+EXIT_INTERRUPTED = 130  # as a shell reports a Ctrl-C: nothing was solved, so neither 0 nor 1
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print an error (plain text: file names and ids are never read as markup) and give the exit."""
     errors.print("[bold red]error:[/] ", end="", highlight=False)
@@ -310,7 +313,7 @@ def solve(
         facts = Facts(loaded)
         result = engine_solve(facts, config)
     except KeyboardInterrupt:
-        raise fail("interrupted before the search began: nothing written", EXIT_UNMET) from None
+        raise fail("interrupted before the search began: nothing written", EXIT_INTERRUPTED) from None
     tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)

@@ -401,3 +401,37 @@ def test_quick_load_falls_back_for_every_problem(tmp_path: Path) -> None:
         load_scenario(path)
     assert "not valid YAML" in str(info.value)
     assert info.value.problems[0].line is not None
+
+
+SMALL = (Path(__file__).resolve().parent.parent / "scenarios" / "small.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("- " * 30000 + "x\n", "nested more than"),  # the C loader's stack would overflow
+        ("? " * 30000 + "x\n", "nested more than"),
+        (SMALL.replace("\nweeks: 4\n", "\nweeks:\t4\n", 1), "'\\t'"),  # a tab as a separator
+        (SMALL.replace("\nweeks: 4\n", "\x85weeks: 4\n", 1), "not valid YAML"),  # NEL as a line break
+        (SMALL.replace("\nweeks: 4\n", "\n\ufeff\nweeks: 4\n", 1), "not valid YAML"),  # a BOM mid-file
+        (SMALL.replace("\nweeks: 4\n", "\nweeks: !!str 4\n", 1), "`weeks`"),  # a tag the C loader honours
+        (SMALL.replace("\nweeks: 4\n", "\nweeks: !!int four\n", 1), "cannot be read as the tag !!int"),
+        (SMALL.replace("\nweeks: 4\n", "\nweeks: !!bool maybe\n", 1), "cannot be read as the tag !!bool"),
+    ],
+)
+def test_what_the_two_parsers_read_differently_is_bad_input_at_its_line(
+    text: str, words: str, tmp_path: Path
+) -> None:
+    """The fast C loader is used only where the limited round-trip parse would read the file the
+    same way; every other file is refused by the latter, at its line, for every command."""
+    assert "\nweeks: 4\n" in SMALL
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert words in str(info.value) and info.value.problems[0].line is not None
+    for command in (["validate", str(path)], ["solve", str(path), "--out", str(tmp_path / "out")]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

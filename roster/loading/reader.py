@@ -428,6 +428,12 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
 ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]")
 """An anchor (`&name`) or alias (`*name`) token: such a file takes the parse that limits aliases."""
 
+UNUSUAL = re.compile(r"[\t\x85\u2028\u2029\ufeff]|(?:^|[\s\[{,:-])!|(?:[-?][ ]+){16}|^[ ]{65}", re.M)
+"""What the C loader and the round-trip parser may read differently, or what the C loader may not
+survive: tabs, unusual line breaks, a byte-order mark past the start, explicit tags (`!!str`),
+and block nesting deeper than any scenario (`- - - ...`, deep indentation). Such a file takes the
+round-trip parse, which reports each problem at its line."""
+
 
 def _quick(path: Path, text: str, overrides: Overrides | None = None) -> Scenario | None:
     """The scenario of a plain file that validates, parsed by the C loader; None otherwise.
@@ -441,7 +447,11 @@ def _quick(path: Path, text: str, overrides: Overrides | None = None) -> Scenari
     """
     if overrides and (overrides.settings or overrides.drop_secondees or overrides.drop_inspections):
         return None
-    if ANCHOR.search(text) or flow_nesting(text)[0] > MAX_DEPTH:
+    if (
+        ANCHOR.search(text)
+        or UNUSUAL.search(text.removeprefix("\ufeff"))
+        or flow_nesting(text)[0] > MAX_DEPTH
+    ):
         return None
     yaml = YAML(typ="safe", pure=False)
     yaml.allow_duplicate_keys = False
@@ -497,9 +507,13 @@ class KeyLines(Mapping[str, str]):
     def lines(self) -> dict[str, str]:
         if self._lines is None:
             origins = Origins(str(self.path))
-            tree = read_yaml(self.path, self.text)
-            origins.mark(tree, str(self.path))
-            self._lines = key_lines(tree, origins) | self.given
+            try:
+                tree = read_yaml(self.path, self.text)
+            except ScenarioError:  # read differently by the two parsers: messages name the file
+                self._lines = dict(self.given)
+            else:
+                origins.mark(tree, str(self.path))
+                self._lines = key_lines(tree, origins) | self.given
             self.text = ""
         return self._lines
 

@@ -105,6 +105,22 @@ class _Constructor(RoundTripConstructor):
             return str(node.value)
 
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except LimitError:
+            raise
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:  # `!!int four`, `!!bool maybe`
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            raise LimitError(
+                None,
+                None,
+                f"`{node.value}` cannot be read as the tag !!{tag} says ({exc.__class__.__name__});"
+                " remove the tag and write the value plainly",
+                node.start_mark,
+            ) from None
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
