@@ -104,7 +104,6 @@ class _Constructor(RoundTripConstructor):
         except (ValueError, OverflowError):  # 2026-02-30, month 13, year 0
             return str(node.value)
 
-
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
