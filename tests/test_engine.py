@@ -377,3 +377,48 @@ def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_che
     )
     assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
     assert stopped.objective is not None and proven.objective <= stopped.objective
+
+
+def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_the_search_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a wall-clock limit the LP is rounded beside the search (forced here on the cohort,
+    from the start); a search that ends with no roster of its own returns the rounding's, which
+    passes the checker, without rounding the LP a second time after the search."""
+    from ortools.sat.python import cp_model
+
+    from roster.solving import engine
+    from roster.solving.config import SolveConfig
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    proven = solve_checked(scenario, tmp_path / "proven")
+    monkeypatch.setattr(engine, "DIVE_FROM", 0)
+    monkeypatch.setattr(engine, "DIVE_LEAD", 8.0)  # a 5-s limit: the rounding starts at once
+
+    def no_roster(solver: cp_model.CpSolver, model: cp_model.CpModel, _: object) -> int:
+        solver.parameters.max_time_in_seconds = 0.0  # stopped before its first roster
+        return int(solver.solve(model))
+
+    monkeypatch.setattr(engine, "_solve_stoppable", no_roster)
+    after: list[object] = []
+    monkeypatch.setattr(engine, "lp_rounding", lambda *_: after.append(1))
+    stopped = solve_checked(scenario, tmp_path / "stopped", SolveConfig(time_limit=5.0))
+    assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
+    assert proven.objective is not None and stopped.objective is not None
+    assert proven.objective <= stopped.objective and not after
+
+
+def test_a_search_that_ends_first_stops_the_rounding_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search that ends before the rounding's start leaves nothing running and no roster."""
+    import threading
+    import time
+
+    import constraints
+    from roster.solving import engine
+
+    monkeypatch.setattr(engine, "DIVE_LEAD", 0.0)
+    facts = Facts(load_scenario(SCENARIOS / "cohort.yaml"))
+    built = engine.Built(facts, constraints.build(facts), 0.0, "cold", None)
+    beside = engine._Beside(built, engine._Watcher(None), time.perf_counter() + 600)
+    assert beside.finish(stop=True) is None and beside.done.is_set()
+    assert [t.name for t in threading.enumerate() if t.name == "LP rounding"] == []

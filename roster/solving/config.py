@@ -45,7 +45,7 @@ class SolveConfig:
     Parameters
     ----------
     time_limit
-        Wall-clock seconds of search (ignored in deterministic mode, which uses
+        Wall-clock seconds of search, the LP rounding beside it included (ignored in deterministic mode, which uses
         `deterministic_limit`). 0 returns the fallback roster at once.
     workers
         Parallel CP-SAT workers.
@@ -77,11 +77,11 @@ class SolveConfig:
         roster before it finds the optimum). Cold or not, a replan stopped before its proof may
         return the published roster when it is the cheapest in hand.
     lp_rounding
-        When a search of a large model (3,000 assignment variables or more, e.g. a year) stops
-        before its proof with a roster more than 0.5% above the bound, also round its LP
-        relaxation (`roster.solving.dive`, about a second): a stop in the first seconds then
-        returns a roster 0.1-0.3% above the optimum instead of the greedy one, 18-29% above.
-        Needs `highspy`; skipped without it.
+        On a large model (3,000 assignment variables or more, e.g. a year), round its LP
+        relaxation (`roster.solving.dive`) beside a wall-clock search in the last seconds before
+        its limit, or after a search stopped earlier more than 0.5% above its bound: a stop in
+        the first seconds then returns a roster 0.0-0.3% above the optimum instead of the greedy
+        one, 18-29% above. Needs `highspy`; skipped without it.
     """
 
     time_limit: float = 60.0
