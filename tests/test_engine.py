@@ -362,7 +362,7 @@ def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_che
 
     import constraints
     from roster.solving import engine
-    from roster.solving.dive import lp_rows, solve_lp
+    from roster.solving.dive import lower_bound, lp_rows, solve_lp
 
     scenario = load_scenario(SCENARIOS / "cohort.yaml")
     proven = solve_checked(scenario, tmp_path / "proven")
@@ -371,6 +371,7 @@ def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_che
     assert values is not None
     lp = sum(c * v for c, v in zip(rows.cost, values, strict=True)) + rows.offset
     assert proven.objective is not None and lp <= proven.objective + 1e-6
+    assert lower_bound(rows, values) <= lp
     monkeypatch.setattr(engine, "DIVE_FROM", 0)
     stopped = solve_checked(
         scenario, tmp_path / "stopped", dataclasses.replace(DETERMINISTIC, deterministic_limit=0.0)
@@ -406,6 +407,7 @@ def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_t
     assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
     assert proven.objective is not None and stopped.objective is not None
     assert proven.objective <= stopped.objective and not after
+    assert stopped.best_bound is not None and stopped.best_bound <= proven.objective  # the LP's
 
 
 def test_a_search_that_ends_first_stops_the_rounding_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -152,6 +152,13 @@ def solve_lp(rows: Rows) -> list[float] | None:
     return list(h.getSolution().col_value)
 
 
+def lower_bound(rows: Rows, values: Sequence[float]) -> float:
+    """The LP optimum as a bound on every roster's cost: whole pounds, rounded down with a margin
+    for HiGHS's tolerances (one part in a million)."""
+    value = sum(c * v for c, v in zip(rows.cost, values, strict=True)) + rows.offset
+    return float(math.floor(value - 1e-6 * abs(value)))
+
+
 def _quiet(make: Callable[[], Any]) -> Any:
     """`make()` with the process's standard output and error silenced (HiGHS prints its banner
     from C++ as it starts, before any option can stop it)."""
@@ -191,6 +198,7 @@ class Dive:
         self.stopped = threading.Event()
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
+        self.bound: float | None = None  # the LP's optimum, once solved: no roster costs less
 
     def stop(self) -> None:
         with self._lock:
@@ -201,7 +209,10 @@ class Dive:
     def run(self, seconds: float, deadline: float | None = None) -> list[int] | None:
         """The rounding, its sub-searches sharing `seconds`, or, given a `deadline`
         (time.perf_counter()), the time left before it once the LP is solved."""
-        values = solve_lp(lp_rows(self.m.model))
+        rows = lp_rows(self.m.model)
+        values = solve_lp(rows)
+        if values is not None:
+            self.bound = lower_bound(rows, values)
         if values is None or self.stopped.is_set():
             return None
         whole = [

@@ -226,6 +226,10 @@ def search(built: Built, config: SolveConfig) -> Search:
     if watcher.history or cp_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found, proven = _solver_roster(built, solver, cp_status)
         bound = solver.best_objective_bound
+    elif cp_status == cp_model.UNKNOWN and solver.best_objective_bound > 0:
+        bound = solver.best_objective_bound  # stopped before its first roster: its bound still holds
+    if beside is not None and beside.dive.bound is not None and not proven:
+        bound = max(bound or 0.0, beside.dive.bound)  # the LP's optimum, when it is the stronger
     seconds = solver.deterministic_time if config.deterministic else solver.wall_time
     first = watcher.history[0].seconds if watcher.history else None
     return Search(cp_status, found, bound, proven, seconds, searching, first, dived)
