@@ -394,16 +394,16 @@ def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_t
     scenario = load_scenario(SCENARIOS / "cohort.yaml")
     proven = solve_checked(scenario, tmp_path / "proven")
     monkeypatch.setattr(engine, "DIVE_FROM", 0)
-    monkeypatch.setattr(engine, "DIVE_LEAD", 8.0)  # a 5-s limit: the rounding starts at once
+    monkeypatch.setattr(engine, "DIVE_LEAD", 8.0)  # a 2-s limit: the rounding starts at once
 
-    def no_roster(solver: cp_model.CpSolver, model: cp_model.CpModel, _: object) -> int:
+    def no_roster(solver: cp_model.CpSolver, model: cp_model.CpModel, *_: object) -> int:
         solver.parameters.max_time_in_seconds = 0.0  # stopped before its first roster
         return int(solver.solve(model))
 
     monkeypatch.setattr(engine, "_solve_stoppable", no_roster)
     after: list[object] = []
     monkeypatch.setattr(engine, "lp_rounding", lambda *_: after.append(1))
-    stopped = solve_checked(scenario, tmp_path / "stopped", SolveConfig(time_limit=5.0))
+    stopped = solve_checked(scenario, tmp_path / "stopped", SolveConfig(time_limit=2.0))
     assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
     assert proven.objective is not None and stopped.objective is not None
     assert proven.objective <= stopped.objective and not after

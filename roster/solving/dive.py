@@ -33,6 +33,9 @@ from ortools.sat.python import cp_model
 from constraints.model import RosterModel
 
 INTEGRAL = 1e-6
+SECOND_SECONDS = 0.6  # at most, before a deadline, for the second sub-search (it takes 0.3-0.8 s on a year)
+WINDOW = 10  # weeks re-searched at a time once the rounding has a roster, until a deadline
+WINDOW_SECONDS = 0.3  # for each window (started only with that much time left)
 
 
 @dataclass(frozen=True)
@@ -226,10 +229,36 @@ class Dive:
 
         first = self._sub_search(whole, None, share(0.3 if deadline is None else 0.5))
         second = self._sub_search(
-            [(i, v) for i, v in whole if v == 1], first, share(0.7 if deadline is None else 1.0)
+            [(i, v) for i, v in whole if v == 1],
+            first,
+            share(0.7) if deadline is None else min(SECOND_SECONDS, share(1.0)),
         )
         found = [s for s in (first, second) if s is not None]
-        return min(found, key=lambda s: s[0])[1] if found else None
+        if not found:
+            return None
+        best = min(found, key=lambda s: s[0])
+        if deadline is not None:
+            best = self._windows(best, deadline)
+        return best[1]
+
+    def _windows(self, best: tuple[float, list[int]], deadline: float) -> tuple[float, list[int]]:
+        """Until `deadline`, re-search the roster `WINDOW` weeks at a time (every variable outside
+        the window fixed to its value), the window moving on by half its width each time.
+
+        Measured on the five bench years: the first window alone took seed 2's rounding from
+        0.24% to 0.03% above the optimum, and seed 3's from 0.2% to 0.13%, in 0.3 s each."""
+        weeks = sorted({w for _, w in self.m.runs})
+        variables = [(w, var) for (_, _, w), var in self.m.x.items()]
+        variables += [(w, var) for (_, w), var in self.m.runs.items()]
+        low = weeks[0]
+        while not self.stopped.is_set() and deadline - time.perf_counter() >= WINDOW_SECONDS:
+            values = best[1]
+            fixed = [(var.index, values[var.index]) for w, var in variables if not low <= w < low + WINDOW]
+            found = self._sub_search(fixed, best, WINDOW_SECONDS)
+            if found is not None and found[0] < best[0]:
+                best = found
+            low = low + WINDOW // 2 if low + WINDOW <= weeks[-1] else weeks[0]
+        return best
 
     def _sub_search(
         self,

@@ -38,6 +38,7 @@ DIVE_FROM = (
     3000  # assignment variables (a year: 7,000; a cohort: 1,500): worth rounding the LP when stopped early
 )
 DIVE_WHEN_ABOVE = 1.005  # ... while the roster in hand is more than 0.5% above the bound
+DIVE_AT_LEAST = 0.5  # seconds of search, for a rounding beside it
 DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside the search (a year: 0.5-1 s)
 
 
@@ -213,7 +214,8 @@ def search(built: Built, config: SolveConfig) -> Search:
             # with the search keeping both cores).
             solver.parameters.copy_from(replace(config, workers=config.workers - 1).parameters())
     try:
-        cp_status = _solve_stoppable(solver, built.m.model, watcher)
+        stop = beside.dive.stop if beside is not None else None
+        cp_status = _solve_stoppable(solver, built.m.model, watcher, stop)
     except BaseException:
         if beside is not None:
             beside.finish(stop=True)
@@ -238,7 +240,7 @@ def search(built: Built, config: SolveConfig) -> Search:
 def _dives_beside(built: Built, config: SolveConfig, seconds: float) -> bool:
     """Whether to round the LP beside a search of `seconds`: a large model, the rounding asked
     for, and time for it (a year: 0.5-1 s)."""
-    return config.lp_rounding and len(built.m.x) >= DIVE_FROM and seconds >= DIVE_LEAD / 2
+    return config.lp_rounding and len(built.m.x) >= DIVE_FROM and seconds >= DIVE_AT_LEAST
 
 
 class _Beside:
@@ -280,9 +282,14 @@ class _Beside:
         return _candidate(self.built, "LP rounding", self.values)
 
 
-def _solve_stoppable(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Watcher) -> int:
+def _solve_stoppable(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: _Watcher,
+    on_interrupt: Callable[[], None] | None = None,
+) -> int:
     """Search in a thread; a KeyboardInterrupt in this one (Ctrl-C, or SIGTERM as the CLI maps
-    it) stops the search, which then returns its best roster as usual.
+    it) stops the search, which then returns its best roster as usual (and calls `on_interrupt`).
 
     The wait is on an event, never `Thread.join`: an interrupted join can leave the thread
     reported as finished while it still runs (CPython issue 90882).
@@ -305,6 +312,8 @@ def _solve_stoppable(solver: cp_model.CpSolver, model: cp_model.CpModel, callbac
             finished.wait(0.1)
         except KeyboardInterrupt:
             solver.stop_search()  # a second interrupt lands here again: the search is already stopping
+            if on_interrupt is not None:
+                on_interrupt()
     if failure:
         raise failure[0]
     return int(outcome[0])
