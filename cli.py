@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import signal
 import sys
@@ -87,9 +88,16 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Roster secondees onto HMICFRS inspections.",
 )
-WIDTH = None if sys.stdout.isatty() else 140  # wide tables when piped to a file or CI log
-console = Console(width=WIDTH)
-errors = Console(stderr=True, width=WIDTH, soft_wrap=True)  # an error line is never broken: paths stay whole
+
+
+def _consoles() -> tuple[Console, Console]:
+    """The output and error consoles for this process's streams: wide tables (140 columns) when
+    piped to a file or CI log; an error line is never broken, so that paths stay whole."""
+    width = None if sys.stdout.isatty() else 140
+    return Console(width=width), Console(stderr=True, width=width, soft_wrap=True)
+
+
+console, errors = _consoles()
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -771,6 +779,49 @@ WORKBOOK = (".xlsx",)
 
 
 @app.command()
+def serve(
+    idle: Annotated[
+        float, typer.Option(help="Minutes without a command before the server stops by itself.")
+    ] = 30.0,
+    stop: Annotated[bool, typer.Option("--stop", help="Stop the running server instead.")] = False,
+) -> None:
+    """Keep roster loaded, so that each later command of this account starts at once.
+
+    A command otherwise spends most of a second loading its libraries before any work. Run this
+    in a terminal of its own (or in the background); `roster` commands then start from it, each
+    in a fresh copy with its own terminal, folder and environment, and give the same output and
+    exit code as alone. It stops after --idle minutes, with Ctrl-C, or `roster serve --stop`."""
+    from roster import server
+
+    if stop:
+        console.print("Stopped the roster server." if server.stop() else "No roster server is running.")
+        return
+    if not (math.isfinite(idle) and idle > 0):
+        raise fail(f"--idle: expected minutes, more than 0; found {idle}")
+    _warm_up()
+    code = server.serve(run_warm, idle * 60, lambda line: console.print(line, highlight=False, markup=False))
+    raise typer.Exit(code)
+
+
+WARM = (
+    "highspy",  # the LP rounding of a large model
+    "roster.analysis.explain",
+    "roster.outputs.calendars",
+    "roster.outputs.excel",
+    "roster.outputs.report",
+    "roster.solving.engine",
+)
+
+
+def _warm_up() -> None:
+    """Load what the commands use, once, before the server forks its first copy."""
+    import importlib
+
+    for name in WARM:
+        importlib.import_module(name)
+
+
+@app.command()
 def template(
     file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
     force: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
@@ -982,23 +1033,34 @@ def _journeys_used(scenario: Scenario, roster: Path) -> set[tuple[str, str]]:
     return used
 
 
+def run(argv: list[str] | None = None) -> int:
+    """Run one `roster` command (default: this process's arguments) and return its exit code. A
+    failure that is not an exit (a bug) propagates as usual, with its traceback."""
+    try:
+        app(argv)
+        return 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+
+
+def run_warm(argv: list[str]) -> int:
+    """One command in a child of `roster serve`, whose streams are now the caller's."""
+    global console, errors
+    console, errors = _consoles()
+    return run(argv)
+
+
 def main() -> None:
     """The `roster` command: run it, flush what it printed, and exit at once.
 
     Tearing the interpreter down (pandas, OR-Tools) takes 0.1-0.5 s after the work is done, so
     the exit skips it. Nothing is lost: every output file is written and closed (and its folder
-    swapped in) before a command returns, and both streams are flushed here. A failure that is
-    not an exit (a bug) propagates as usual, with its traceback.
+    swapped in) before a command returns, and both streams are flushed here.
     """
-    try:
-        app()
-        code = 0
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            code = exc.code or 0
-        else:
-            print(exc.code, file=sys.stderr)
-            code = 1
+    code = run()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

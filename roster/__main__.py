@@ -1,0 +1,5 @@
+"""`python -m roster`: the `roster` command (through a running `roster serve` when there is one)."""
+
+from roster.server import main
+
+main()

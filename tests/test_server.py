@@ -1,0 +1,149 @@
+"""`roster serve`: a command through the warm server gives what it gives alone, or runs alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from roster import server
+from roster.analysis.check import check_report
+from roster.loading import load_scenario
+from roster.outputs.folder import read_tables
+from tests.conftest import ROOT, SCENARIOS
+
+ROSTER = [sys.executable, "-m", "roster"]
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A running `roster serve` in a private folder; the environment that reaches it."""
+    folder = tmp_path / "server"
+    monkeypatch.setenv("ROSTER_SERVER_DIR", str(folder))
+    monkeypatch.delenv("ROSTER_NO_SERVER", raising=False)
+    env = {**os.environ}
+    process = subprocess.Popen(
+        [*ROSTER, "serve", "--idle", "5"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not server._answers(server.socket_path()):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
+        time.sleep(0.05)
+    yield env
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert not server.socket_path().exists()
+
+
+def alone(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "ROSTER_NO_SERVER": "1"}
+
+
+def test_a_command_through_the_server_writes_what_it_writes_alone(
+    served: dict[str, str], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    scenario = SCENARIOS / "cohort.yaml"
+    args = ["solve", str(scenario), "--deterministic", "--quiet", "--out"]
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        warm = server.client([*args, str(tmp_path / "warm")])  # None would mean it ran nowhere
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    printed = capfd.readouterr()
+    lone = subprocess.run(
+        [*ROSTER, *args, str(tmp_path / "alone")], env=alone(served), capture_output=True, text=True
+    )
+    assert warm == lone.returncode == 0, printed.err
+    assert printed.out == lone.stdout.replace(str(tmp_path / "alone"), str(tmp_path / "warm"))
+    for name in ("roster.csv", "accommodation.csv", "bookings.csv"):
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()
+    assert check_report(load_scenario(scenario), read_tables(tmp_path / "warm")).valid
+
+
+def test_bad_input_through_the_server_is_the_same_error_and_exit_code(
+    served: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad\nstart: 2026-09-07\nweeks: four\n")
+    warm = subprocess.run([*ROSTER, "validate", str(bad)], env=served, capture_output=True, text=True)
+    lone = subprocess.run([*ROSTER, "validate", str(bad)], env=alone(served), capture_output=True, text=True)
+    assert warm.returncode == lone.returncode == 2
+    assert warm.stderr == lone.stderr and f"{bad}:3" in warm.stderr
+
+
+def test_ctrl_c_reaches_a_command_run_by_the_server(served: dict[str, str], tmp_path: Path) -> None:
+    scenario = tmp_path / "year.yaml"
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scenario.write_text(generated.stdout)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [*ROSTER, "solve", str(scenario), "--out", str(out), "--time-limit", "120", "--workers", "1"],
+        env={**served, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # the search reports its first roster: stop it from then on
+        if b"objective" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode in (0, 1), output.decode()[-2000:]
+    assert json.loads((out / "summary.json").read_text())["status"] in ("feasible", "optimal")
+    assert check_report(load_scenario(scenario), read_tables(out)).valid
+
+
+def test_without_a_server_or_with_changed_code_a_command_runs_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROSTER_SERVER_DIR", str(tmp_path / "none"))
+    assert server.client(["validate"]) is None  # nobody listening: the caller runs it
+    (tmp_path / "none").mkdir()
+    server.socket_path().touch()  # a socket file left by a server that was killed
+    assert server.client(["validate"]) is None
+    code = tmp_path / "code"
+    (code / "roster").mkdir(parents=True)
+    (code / "roster" / "a.py").write_text("")
+    monkeypatch.setattr(server, "CODE", code)
+    before = server.code_stamp()
+    os.utime(code / "roster" / "a.py", ns=(before + 10**9, before + 10**9))
+    assert server.code_stamp() != before  # the server stops and the command runs on the new code
+
+
+def test_the_server_stops_when_idle_and_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROSTER_SERVER_DIR", str(tmp_path / "server"))
+    idle = subprocess.run(
+        [*ROSTER, "serve", "--idle", "0.01"], env={**os.environ}, capture_output=True, text=True, timeout=60
+    )
+    assert idle.returncode == 0 and "idle" in idle.stdout, idle.stdout + idle.stderr
+    assert not server.socket_path().exists()
+    process = subprocess.Popen([*ROSTER, "serve"], env={**os.environ}, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not server._answers(server.socket_path()):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    stopped = subprocess.run([*ROSTER, "serve", "--stop"], env={**os.environ}, capture_output=True, text=True)
+    assert stopped.returncode == 0 and "Stopped" in stopped.stdout
+    assert process.wait(timeout=30) == 0
+    bad = subprocess.run(
+        [*ROSTER, "serve", "--idle", "0"], env={**os.environ}, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "--idle" in bad.stderr
