@@ -149,21 +149,18 @@ def measure(seed: int) -> dict[str, Any]:
             "statuses": [r.result.status.value for r in found],
             "extra": [r.extra for r in found],
         }
+    row["replace_args"] = [
+        "replace",
+        str(folder / "solved"),
+        who,
+        "--inspection",
+        inspection,
+        "--alternatives",
+        "1",
+    ]
     started = time.perf_counter()
     done = subprocess.run(
-        [
-            sys.executable,
-            str(HERE.parent / "cli.py"),
-            "replace",
-            str(folder / "solved"),
-            who,
-            "--inspection",
-            inspection,
-            "--alternatives",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
+        [sys.executable, str(HERE.parent / "cli.py"), *row["replace_args"]], capture_output=True, text=True
     )
     row["replace_command_seconds"] = time.perf_counter() - started
     row["replace_command_exit"] = done.returncode
