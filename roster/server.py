@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ import signal
 import socket
 import struct
 import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from typing import Any
 CODE = Path(__file__).resolve().parent.parent  # the folder holding roster/, models/, cli.py
 PACKAGES = ("roster", "models", "constraints", "scenarios")
 MAX_REQUEST = 1 << 20  # bytes: the arguments and the environment of one command
+FIRST_ANSWER = 10.0  # seconds the client waits for the server to take a command
 
 
 def socket_path() -> Path:
@@ -45,8 +48,11 @@ def socket_path() -> Path:
 
 
 def code_stamp() -> int:
-    """The newest modification time (ns) of the code the server runs: a change means a restart."""
+    """The newest modification time (ns) of the code the server runs, and of the folder of the
+    installed libraries (a package installed, upgraded or removed): a change means a restart."""
     newest = (CODE / "cli.py").stat().st_mtime_ns if (CODE / "cli.py").exists() else 0
+    with contextlib.suppress(OSError):
+        newest = max(newest, Path(sysconfig.get_paths()["purelib"]).stat().st_mtime_ns)
     for package in PACKAGES:
         for path in _files(CODE / package):
             newest = max(newest, path.stat().st_mtime_ns)
@@ -84,19 +90,24 @@ def client(argv: list[str]) -> int | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(str(path))
+        umask = os.umask(0o022)
+        os.umask(umask)
         request = {
             "argv": argv,
             "cwd": os.getcwd(),
             "env": dict(os.environ),
             "encodings": [sys.stdout.encoding, sys.stderr.encoding],
+            "umask": umask,
         }
         data = json.dumps(request).encode()
         fds = array.array("i", [0, 1, 2])
         conn.sendmsg(
             [struct.pack("!I", len(data)), data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())]
         )
+        conn.settimeout(FIRST_ANSWER)  # a wedged server: run alone rather than wait
         reader = conn.makefile("rb")
         first = json.loads(reader.readline() or b"{}")
+        conn.settimeout(None)  # the command itself takes as long as it takes
     except (OSError, ValueError):
         conn.close()
         return None  # no server (a socket left by one that died), or one that stopped: run alone
@@ -132,7 +143,11 @@ def serve(run: Callable[[list[str]], int], idle: float, say: Callable[[str], Non
     if path.parent.stat().st_uid != os.getuid() or path.parent.stat().st_mode & 0o077:
         say(f"{path.parent} is not private to this user (mode 700): no server started")
         return 2
-    if _answers(path):
+    lock = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held for the server's life
+    except OSError:
+        os.close(lock)
         say(f"a roster server is already running ({path})")
         return 0
     with contextlib.suppress(FileNotFoundError):
@@ -153,7 +168,7 @@ def serve(run: Callable[[list[str]], int], idle: float, say: Callable[[str], Non
                 say("idle: stopped")
                 return 0
             with conn:
-                if _take(conn, run, stamp, listener) == "stop":
+                if _take(conn, run, stamp, [listener.fileno(), lock]) == "stop":
                     say("stopped")
                     return 0
     except KeyboardInterrupt:
@@ -163,6 +178,7 @@ def serve(run: Callable[[list[str]], int], idle: float, say: Callable[[str], Non
         listener.close()
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+        os.close(lock)
 
 
 def stop() -> bool:
@@ -189,8 +205,9 @@ def _answers(path: Path) -> bool:
     return True
 
 
-def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, listener: socket.socket) -> str:
-    """One connection: a command (forked), a stop, or a refusal."""
+def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, servers: list[int]) -> str:
+    """One connection: a command (forked), a stop, or a refusal. `servers`: the server's own
+    descriptors (its socket, its lock), which a command's child closes."""
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _, uid, _ = struct.unpack("3i", creds)
     if uid != os.getuid():
@@ -209,7 +226,8 @@ def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, list
             return "stop" if code_stamp() != stamp else "refused"
         child = os.fork()
         if child == 0:
-            listener.close()
+            for fd in servers:
+                os.close(fd)
             _child(conn, fds, request, run)  # never returns
         conn.sendall(json.dumps({"pid": child}).encode() + b"\n")
         return "forked"
@@ -255,6 +273,7 @@ def _child(
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.umask(int(request.get("umask", 0o022)))
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in request["env"].items()})

@@ -147,3 +147,20 @@ def test_the_server_stops_when_idle_and_when_asked(tmp_path: Path, monkeypatch: 
         [*ROSTER, "serve", "--idle", "0"], env={**os.environ}, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "--idle" in bad.stderr
+
+
+def test_a_served_command_keeps_the_callers_umask_and_a_second_server_stands_down(
+    served: dict[str, str], tmp_path: Path
+) -> None:
+    args = ["solve", str(SCENARIOS / "small.yaml"), "--deterministic", "--quiet", "--out"]
+    for name, env in (("warm", served), ("alone", alone(served))):
+        done = subprocess.run(
+            [*ROSTER, *args, str(tmp_path / name)], env=env, capture_output=True, umask=0o077
+        )
+        assert done.returncode in (0, 1), done.stderr
+    for name in ("roster.csv", "summary.json"):
+        modes = {(tmp_path / folder / name).stat().st_mode & 0o777 for folder in ("warm", "alone")}
+        assert len(modes) == 1, (name, modes)
+    second = subprocess.run([*ROSTER, "serve"], env=served, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0 and "already running" in second.stdout
+    assert server._answers(server.socket_path())  # the first still serves
