@@ -49,7 +49,7 @@ from roster.outputs.folder import (
     write_folder,
 )
 from roster.outputs.report import FORMATS as REPORT_FORMATS
-from roster.outputs.report import ReportError
+from roster.outputs.report import NoRosterError, ReportError
 from roster.outputs.report import load as load_report
 from roster.outputs.report import report as make_report
 from roster.outputs.scenario_files import (
@@ -520,6 +520,8 @@ def report(
         written = write_folder(
             folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
         )
+    except NoRosterError as exc:  # the scenario could not be met: as the solve that wrote it, exit 1
+        raise fail(str(exc), EXIT_UNMET) from None
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
     console.print(
