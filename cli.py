@@ -317,7 +317,8 @@ def solve(
     tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
-    previous = _previous_calendars(loaded, folder)
+    published = loaded.published
+    previous = _previous_calendars(Path(published.path).parent if published is not None else None, folder)
     try:
         # the calendars people have imported are the ones replaced: changed events are
         # re-sequenced, removed ones cancelled
@@ -338,12 +339,12 @@ def solve(
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
 
 
-def _previous_calendars(scenario: Scenario, folder: Path) -> Path:
-    """The folder whose calendars the new ones update: a replan's published folder when it holds
-    calendars (they are what secondees imported), else the folder being replaced."""
-    published = scenario.published
-    if published is not None and (Path(published.path).parent / "calendars").is_dir():
-        return Path(published.path).parent
+def _previous_calendars(source: Path | None, folder: Path) -> Path:
+    """The folder whose calendars the new ones update: the folder of the roster a replan or a
+    rebuild starts from (`source`) when it holds calendars (they are what secondees imported),
+    else the folder being replaced."""
+    if source is not None and (source / "calendars").is_dir():
+        return source
     return folder
 
 
@@ -870,12 +871,14 @@ def rebuild(
     except RosterInputError as exc:
         _print_violations(exc.violations)
         raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None
+    # the edited roster's calendars are what secondees imported: the rebuilt ones update them
+    previous = _previous_calendars(_roster_file(roster).parent, out)
     try:
         written = write_folder(
             out,
             rebuilt.tables.files(),
             inputs,
-            extend=(lambda staging: make_report(staging)) if report_ else None,
+            extend=(lambda staging: make_report(staging, previous=previous)) if report_ else None,
         )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None

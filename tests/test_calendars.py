@@ -116,3 +116,23 @@ def test_a_secondee_who_left_gets_every_event_cancelled(tmp_path: Path) -> None:
     after = events(out, "pa")
     assert set(after) == set(before)
     assert all(cancelled(e) and sequence(e) == sequence(before[uid]) + 1 for uid, e in after.items())
+
+
+def test_a_rebuilt_roster_s_calendars_update_those_of_the_folder_it_was_edited_in(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = scenario(tmp_path / "v1.yaml", {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"})
+    solve_into(out, path)
+    before = events(out, "pa")
+    roster = out / "roster.csv"
+    lines = roster.read_text().splitlines(keepends=True)
+    roster.write_text("".join(line for line in lines if ",pa," not in line))  # pa taken off Kent by hand
+    edited = tmp_path / "edited"
+    result = CliRunner().invoke(app, ["rebuild", str(path), str(roster), "--out", str(edited), "--report"])
+    assert result.exit_code == 1, result.output  # Kent is now short
+    assert check_report(load_scenario(path), read_tables(edited)).violations == []
+    after = events(edited, "pa")
+    assert set(after) == set(before)  # nothing pa imported is left behind, uncancelled
+    kent = [uid for uid in before if "-peel-kent-" in uid]
+    assert kent and all(cancelled(after[uid]) and sequence(after[uid]) == 1 for uid in kent)
+    for uid in set(before) - set(kent):  # training and away weeks: as they were
+        assert sequence(after[uid]) == 0 and not cancelled(after[uid])
