@@ -50,7 +50,7 @@ from roster.outputs.folder import (
     write_folder,
 )
 from roster.outputs.report import FORMATS as REPORT_FORMATS
-from roster.outputs.report import ReportError
+from roster.outputs.report import NoRosterError, ReportError
 from roster.outputs.report import load as load_report
 from roster.outputs.report import report as make_report
 from roster.outputs.scenario_files import (
@@ -325,7 +325,8 @@ def solve(
     tables = Tables(facts, result, overrides.words())
     if not result.has_roster:
         _no_roster(path, folder, tables, inputs)
-    previous = _previous_calendars(loaded, folder)
+    published = loaded.published
+    previous = _previous_calendars(Path(published.path).parent if published is not None else None, folder)
     try:
         # the calendars people have imported are the ones replaced: changed events are
         # re-sequenced, removed ones cancelled
@@ -346,12 +347,12 @@ def solve(
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
 
 
-def _previous_calendars(scenario: Scenario, folder: Path) -> Path:
-    """The folder whose calendars the new ones update: a replan's published folder when it holds
-    calendars (they are what secondees imported), else the folder being replaced."""
-    published = scenario.published
-    if published is not None and (Path(published.path).parent / "calendars").is_dir():
-        return Path(published.path).parent
+def _previous_calendars(source: Path | None, folder: Path) -> Path:
+    """The folder whose calendars the new ones update: the folder of the roster a replan or a
+    rebuild starts from (`source`) when it holds calendars (they are what secondees imported),
+    else the folder being replaced."""
+    if source is not None and (source / "calendars").is_dir():
+        return source
     return folder
 
 
@@ -528,6 +529,8 @@ def report(
         written = write_folder(
             folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
         )
+    except NoRosterError as exc:  # the scenario could not be met: as the solve that wrote it, exit 1
+        raise fail(str(exc), EXIT_UNMET) from None
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
     console.print(
@@ -919,12 +922,14 @@ def rebuild(
     except RosterInputError as exc:
         _print_violations(exc.violations)
         raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None
+    # the edited roster's calendars are what secondees imported: the rebuilt ones update them
+    previous = _previous_calendars(_roster_file(roster).parent, out)
     try:
         written = write_folder(
             out,
             rebuilt.tables.files(),
             inputs,
-            extend=(lambda staging: make_report(staging)) if report_ else None,
+            extend=(lambda staging: make_report(staging, previous=previous)) if report_ else None,
         )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from roster.analysis.check import check_report
-from roster.loading import load_scenario
+from roster.loading import Overrides, load_scenario
 from roster.outputs.folder import read_tables
 
 # A police secondee (only police inspections are open to them) and a fire one: who goes where
@@ -116,3 +116,47 @@ def test_a_secondee_who_left_gets_every_event_cancelled(tmp_path: Path) -> None:
     after = events(out, "pa")
     assert set(after) == set(before)
     assert all(cancelled(e) and sequence(e) == sequence(before[uid]) + 1 for uid, e in after.items())
+
+
+def test_a_rebuilt_roster_s_calendars_update_those_of_the_folder_it_was_edited_in(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = scenario(tmp_path / "v1.yaml", {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"})
+    solve_into(out, path)
+    before = events(out, "pa")
+    roster = out / "roster.csv"
+    lines = roster.read_text().splitlines(keepends=True)
+    roster.write_text("".join(line for line in lines if ",pa," not in line))  # pa taken off Kent by hand
+    edited = tmp_path / "edited"
+    result = CliRunner().invoke(app, ["rebuild", str(path), str(roster), "--out", str(edited), "--report"])
+    assert result.exit_code == 1, result.output  # Kent is now short
+    assert check_report(load_scenario(path), read_tables(edited)).violations == []
+    after = events(edited, "pa")
+    assert set(after) == set(before)  # nothing pa imported is left behind, uncancelled
+    kent = [uid for uid in before if "-peel-kent-" in uid]
+    assert kent and all(cancelled(after[uid]) and sequence(after[uid]) == 1 for uid in kent)
+    for uid in set(before) - set(kent):  # training and away weeks: as they were
+        assert sequence(after[uid]) == 0 and not cancelled(after[uid])
+
+
+def test_a_report_made_again_writes_the_same_calendars_and_none_left_over(tmp_path: Path) -> None:
+    path = scenario(tmp_path / "v1.yaml", {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"})
+    published, out = tmp_path / "published", tmp_path / "out"
+    solve_into(published, path)
+    args = ["solve", str(path), "--out", str(out), "--deterministic", "--quiet", "--report"]
+    result = CliRunner().invoke(app, [*args, "--baseline", str(published), "--drop-secondee", "pa"])
+    assert result.exit_code == 1, result.output  # Kent now has nobody: a shortfall
+    replan = Overrides(drop_secondees=("pa",), baseline=str(published))
+    assert check_report(load_scenario(path, replan), read_tables(out)).violations == []
+    made = {p.name: p.read_bytes() for p in (out / "calendars").iterdir()}
+    assert set(made) == {"fb.ics", "pa.ics"}  # pa left: their calendar cancels what they imported
+    assert all(cancelled(e) for e in events(out, "pa").values())
+    result = CliRunner().invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in (out / "calendars").iterdir()} == made  # nothing lost
+    result = CliRunner().invoke(app, [*args, "--drop-secondee", "pa"])  # later, without the baseline
+    assert result.exit_code == 1, result.output
+    without = Overrides(drop_secondees=("pa",))
+    assert check_report(load_scenario(path, without), read_tables(out)).violations == []
+    assert {p.name for p in (out / "calendars").iterdir()} == {"fb.ics", "pa.ics"}
+    assert all(cancelled(e) for e in events(out, "pa").values())  # no event of pa's survives live
+    assert events(out, "fb").keys() == events(published, "fb").keys()

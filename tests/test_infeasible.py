@@ -227,3 +227,20 @@ def test_explain_speaks_in_words(tmp_path: Path) -> None:
     assert "R. K. (a)" in result.output and "R. K. (b)" in result.output  # a shared name, told apart
     for raw in ("no_night_before", "max_nights_away", "not_trained", "True"):
         assert raw not in result.output
+
+
+def test_report_of_a_folder_without_a_roster_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    content, _, words = CASES["fixed inspections over the cap"]
+    path = write(tmp_path / "over.yaml", content)
+    out = tmp_path / "out"
+    solved = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--deterministic", "--quiet"])
+    assert solved.exit_code == 1, solved.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = CliRunner().invoke(app, ["report", str(out)])
+    assert result.exit_code == 1, result.output  # solved, not met: as the solve
+    assert "Traceback" not in result.output
+    output = " ".join(result.output.split())
+    assert f"{out} holds no roster (infeasible" in output and "no file was written" in output
+    assert words in output and "over.yaml:" in output  # why, as summary.json says
+    assert f"roster solve {path} --out {out} --report" in output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no empty workbook, no calendars

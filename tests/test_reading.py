@@ -203,6 +203,36 @@ def test_a_broken_file_is_bad_input_naming_it(
         assert words in output, output
 
 
+@pytest.mark.parametrize(
+    ("name", "column", "value", "words"),
+    [
+        ("roster.csv", "secondee", "abx", "roster.csv:2: unknown secondee `abx`; did you mean `ab`?"),
+        (
+            "roster.csv",
+            "inspection",
+            "peel-knet",
+            "roster.csv:2: unknown inspection `peel-knet`; did you mean `peel-kent`",
+        ),
+        (
+            "inspections.csv",
+            "inspection",
+            "peel-knet",
+            "inspections.csv:2: unknown inspection `peel-knet`; did you mean `peel-kent`",
+        ),
+    ],
+)
+def test_explain_of_a_roster_edited_to_name_an_unknown_id_says_where_and_suggests(
+    solved: Path, tmp_path: Path, name: str, column: str, value: str, words: str
+) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(solved, folder)
+    cell(name, column, value)(folder)
+    for ask in ([], ["--secondee", "ab"], ["--inspection", "peel-kent"]):
+        code, output = run("explain", str(SMALL), "--roster", str(folder), *ask)
+        assert code == 2, output
+        assert f"{folder / words}" in output, output
+
+
 def test_reports_need_every_column_and_summary_key(solved: Path, tmp_path: Path) -> None:
     folder = tmp_path / "out"
     shutil.copytree(solved, folder)

@@ -266,6 +266,32 @@ class Merger:
                 self.update(updated, fields, f"change.{kind}.{ident}")
                 seq = merged[kind]
                 seq[known[ident]] = updated
+                self._renamed(seq, known[ident], fields, kind, ident, file)
+
+    def _renamed(
+        self, seq: CommentedSeq, index: int, fields: CommentedMap, kind: str, ident: Any, file: str
+    ) -> None:
+        """A change of an item's id to one another item has: found here, at the variant's line
+        (the scenario's duplicate-id check would name whichever of the two comes second, which
+        may be the base's line)."""
+        new = fields.get("id")
+        if "id" not in fields or new == ident:
+            return
+        if any(
+            isinstance(item, CommentedMap) and item.get("id") == new
+            for n, item in enumerate(seq)
+            if n != index
+        ):
+            singular = SINGULAR.get(kind, kind)
+            self.found.append(
+                VariantError(
+                    file,
+                    _line(fields, "id"),
+                    f"change.{kind}.{ident}.id",
+                    f"`{new}` is already the id of another {singular}: give `{ident}` an id that no other"
+                    f" {singular} has (or `remove:` the other one)",
+                )
+            )
 
 
 def _flow(items: CommentedSeq) -> str:

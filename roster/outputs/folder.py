@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from models import Scenario
+from models.base import did_you_mean
 from roster import frames
 from roster.outputs.schema import summary_problems, table_problems
 from roster.solving.result import Result, Status
@@ -355,11 +356,13 @@ def read_result(scenario: Scenario, folder: Path) -> Result:
     summary = tables.get("summary", {})
     try:
         status = Status(summary.get("status", "feasible"))
-        weeks = {
-            str(row["inspection"]): scenario.week_index(dt.date.fromisoformat(row["week"]))
-            for _, row in tables.get("inspections", pd.DataFrame(columns=["inspection", "week"])).iterrows()
+        runs = [
+            (n, str(row["inspection"]), scenario.week_index(dt.date.fromisoformat(row["week"])))
+            for n, (_, row) in enumerate(
+                tables.get("inspections", pd.DataFrame(columns=["inspection", "week"])).iterrows(), start=2
+            )
             if row["week"]
-        }
+        ]
         assignments = tuple(
             (str(s), str(i), scenario.week_index(dt.date.fromisoformat(w)))
             for s, i, w in zip(
@@ -378,7 +381,8 @@ def read_result(scenario: Scenario, folder: Path) -> Result:
         raise FolderError(
             f"{folder / ROSTER_FILE}:{not_mondays[0]}: a week that is not a Monday; `roster check` lists every problem"
         )
-    _known(scenario, folder, assignments, weeks)
+    _known(scenario, folder, assignments, runs)
+    weeks = {i: w for _, i, w in runs}
     for _, i, w in assignments:
         weeks.setdefault(i, w)
     objective = summary.get("objective")
@@ -386,29 +390,35 @@ def read_result(scenario: Scenario, folder: Path) -> Result:
 
 
 def _known(
-    scenario: Scenario, folder: Path, assignments: Sequence[tuple[str, str, int]], weeks: Mapping[str, int]
+    scenario: Scenario,
+    folder: Path,
+    assignments: Sequence[tuple[str, str, int]],
+    runs: Sequence[tuple[int, str, int]],
 ) -> None:
-    """Every row names a secondee and an inspection of the scenario, in a week of its horizon."""
+    """Every row names a secondee and an inspection of the scenario, in a week of its horizon
+    (`runs`: inspections.csv's line, inspection and week of each inspection that runs)."""
     people, inspections = {s.id for s in scenario.secondees}, {i.id for i in scenario.inspections}
+    every = " (`roster check` lists every problem of the roster)"
     for n, (s, i, w) in enumerate(assignments, start=2):
         wrong = (
-            f"unknown secondee `{s}`"
+            f"unknown secondee `{s}`{did_you_mean(s, people, n=3)}"
             if s not in people
-            else f"unknown inspection `{i}`"
+            else f"unknown inspection `{i}`{did_you_mean(i, inspections, n=3)}"
             if i not in inspections
             else "a week outside the horizon"
             if not 0 <= w < scenario.weeks
             else None
         )
         if wrong is not None:
+            raise FolderError(f"{folder / ROSTER_FILE}:{n}: {wrong}{every}")
+    for n, i, w in runs:
+        if i not in inspections:
             raise FolderError(
-                f"{folder / ROSTER_FILE}:{n}: {wrong}; `roster check` lists every problem of the roster"
+                f"{folder / 'inspections.csv'}:{n}: unknown inspection `{i}`{did_you_mean(i, inspections, n=3)}{every}"
             )
-    for i, w in weeks.items():
-        if i not in inspections or not 0 <= w < scenario.weeks:
+        if not 0 <= w < scenario.weeks:
             raise FolderError(
-                f"{folder / 'inspections.csv'}: `{i}` is not an inspection of the scenario in its horizon;"
-                " `roster check` lists every problem of the roster"
+                f"{folder / 'inspections.csv'}:{n}: {i} runs in a week outside the horizon{every}"
             )
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from roster.outputs.calendars import write_calendars
 from roster.outputs.excel import safe_cell, write_xlsx
 from roster.outputs.html import render_html
-from roster.outputs.source import ReportData, ReportError, load
+from roster.outputs.source import NoRosterError, ReportData, ReportError, load
 
 FORMATS = ("xlsx", "html", "ics")
 
 __all__ = [
     "FORMATS",
+    "NoRosterError",
     "ReportData",
     "ReportError",
     "load",

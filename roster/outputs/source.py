@@ -16,10 +16,11 @@ import pandas as pd
 
 from models import bundled_bodies
 from roster.frames import rows, totals
-from roster.labels import people_labels, short_body_name
+from roster.labels import STATUS_LABELS, people_labels, short_body_name
 from roster.outputs.bookings import Block, make_blocks, read_blocks
 from roster.outputs.folder import DATA_FILES, FolderError, read_tables
 from roster.outputs.schema import REPORT_KEYS, WRITTEN, table_problems
+from roster.solving.result import Status
 
 OPTIONAL = ("bookings.csv",)
 """Data files a folder written by an earlier version may lack: the reports make them again."""
@@ -27,6 +28,11 @@ OPTIONAL = ("bookings.csv",)
 
 class ReportError(ValueError):
     """The folder is not a solved output folder."""
+
+
+class NoRosterError(ReportError):
+    """The folder holds no roster: the solve that wrote it found none. Not bad input: the
+    scenario could not be met (the command exits 1, as the solve did)."""
 
 
 @dataclass
@@ -209,8 +215,39 @@ def _complete(folder: Path, tables: dict[str, Any]) -> None:
         )
 
 
+def _holds_roster(folder: Path, summary: dict[str, Any]) -> None:
+    """Refuse a folder whose solve found no roster: its empty tables are not a plan to report."""
+    status = str(summary.get("status"))
+    if status in {s.value for s in Status if s.has_roster}:
+        return
+    lines = [
+        f"{folder} holds no roster ({STATUS_LABELS.get(status, f'status {status}')}): the solve that"
+        " wrote it found none, so there is nothing to report; no file was written"
+    ]
+    why = summary.get("infeasibility")
+    scenario = summary.get("scenario")
+    file = scenario.get("file") if isinstance(scenario, dict) else None
+    named = f" {file}" if isinstance(file, str) and file else ""
+    again = f"`roster solve{named} --out {folder} --report`"
+    if isinstance(why, dict) and isinstance(why.get("message"), str):
+        lines += [why["message"], f"Once the scenario can be met, solve it again: {again}."]
+    elif status == Status.UNKNOWN:
+        lines.append(f"Solve again with a longer --time-limit: {again}.")
+    else:
+        lines.append(f"Solve again ({again}): the solve says which requirements conflict.")
+    raise NoRosterError("\n".join(lines))
+
+
 def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
-    """Read an output folder written by `roster solve`."""
+    """Read an output folder written by `roster solve`.
+
+    Raises
+    ------
+    NoRosterError
+        When the folder's solve found no roster (`summary.json` `status` infeasible or unknown).
+    ReportError
+        When the folder is not one `roster solve` wrote, or a file of it cannot be read.
+    """
     missing = [name for name in DATA_FILES if name not in OPTIONAL and not (folder / name).exists()]
     if missing:
         raise ReportError(f"{folder} is not a solved output folder: missing {', '.join(missing)}")
@@ -218,6 +255,8 @@ def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
         tables = read_tables(folder)
     except FolderError as exc:
         raise ReportError(str(exc)) from None
+    if "summary" in tables:
+        _holds_roster(folder, tables["summary"])
     _complete(folder, tables)
     bodies = {b.id: b.model_dump() for b in bundled_bodies()}
     if "bodies" in tables:
