@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 from constraints.model import RosterModel
 
 INTEGRAL = 1e-6
+ASSIGNMENTS_PER_SECOND = 7000  # of sub-search, for the rounding to find a roster (see `Dive.seconds_needed`)
 SECOND_SECONDS = 0.6  # at most, before a deadline, for the second sub-search (it takes 0.3-0.8 s on a year)
 WINDOW = 10  # weeks re-searched at a time once the rounding has a roster, until a deadline
 WINDOW_SECONDS = 0.3  # for each window (started only with that much time left)
@@ -180,15 +181,17 @@ def _quiet(make: Callable[[], Any]) -> Any:
             os.close(fd)
 
 
-def rounded(m: RosterModel, seconds: float, deterministic: bool) -> list[int] | None:
+def rounded(m: RosterModel, seconds: float | None, deterministic: bool) -> list[int] | None:
     """Every variable's value in a roster found by rounding the LP (see the module), or None.
 
-    Two sub-searches share `seconds` (deterministic time in deterministic mode): the first fixes
+    Two sub-searches share `seconds` (deterministic time in deterministic mode; None: what the
+    model's size needs, `Dive.seconds_needed`): the first fixes
     every assignment and week the LP left at 0 or 1, and is over in a moment; the second, started
     from its roster, fixes only those at 1, so that it may also use pairs the LP did not (on one
     benchmark year the first alone ended 5.8% above the optimum, the second 0.004%).
     """
-    return Dive(m, deterministic).run(seconds)
+    dive = Dive(m, deterministic)
+    return dive.run(dive.seconds_needed() if seconds is None else seconds)
 
 
 class Dive:
@@ -202,6 +205,11 @@ class Dive:
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
         self.bound: float | None = None  # the LP's optimum, once solved: no roster costs less
+
+    def seconds_needed(self) -> float:
+        """The seconds of sub-search a rounding takes to find a roster: about one for a year
+        (7,000 assignment variables); measured on the 104-week stress size (14,000), two."""
+        return max(1.0, len(self.m.x) / ASSIGNMENTS_PER_SECOND)
 
     def stop(self) -> None:
         with self._lock:
@@ -227,12 +235,17 @@ class Dive:
         def share(part: float) -> float:  # of `seconds`, or of the time left before `deadline`
             return part * (seconds if deadline is None else max(0.0, deadline - time.perf_counter()))
 
-        first = self._sub_search(whole, None, share(0.3 if deadline is None else 0.5))
-        second = self._sub_search(
-            [(i, v) for i, v in whole if v == 1],
-            first,
-            share(0.7) if deadline is None else min(SECOND_SECONDS, share(1.0)),
-        )
+        if deadline is None:
+            first = self._sub_search(whole, None, share(0.3))
+            second = self._sub_search([(i, v) for i, v in whole if v == 1], first, share(0.7))
+        else:  # a roster first: past the deadline when the LP left too little time for one
+            need = self.seconds_needed()
+            first = self._sub_search(whole, None, max(share(0.5), 0.3 * need))
+            second = self._sub_search(
+                [(i, v) for i, v in whole if v == 1],
+                first,
+                min(SECOND_SECONDS, share(1.0)) if first is not None else max(share(1.0), 0.7 * need),
+            )
         found = [s for s in (first, second) if s is not None]
         if not found:
             return None

@@ -39,7 +39,8 @@ DIVE_FROM = (
 )
 DIVE_WHEN_ABOVE = 1.005  # ... while the roster in hand is more than 0.5% above the bound
 DIVE_AT_LEAST = 0.5  # seconds of search, for a rounding beside it
-DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside the search (a year: 0.5-1 s)
+DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside the search, for a
+# year (whose rounding takes 0.5-1 s); more for a larger model, in proportion to `Dive.seconds_needed`
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def search(built: Built, config: SolveConfig) -> Search:
     """Run CP-SAT on the model; a stop (Ctrl-C, SIGTERM, the time or gap limit) keeps its best roster.
 
     On a large model with a wall-clock limit, the LP relaxation is rounded beside the search in
-    its last `DIVE_LEAD` seconds (from its start, when the limit is shorter), so that a search
+    its last `DIVE_LEAD` seconds or so (from its start, when the limit is shorter), so that a search
     stopped by its limit has a near-optimal roster in hand at the limit, not a second after it.
     """
     solver = cp_model.CpSolver()
@@ -208,7 +209,7 @@ def search(built: Built, config: SolveConfig) -> Search:
     beside = None
     if deadline is not None and _dives_beside(built, config, deadline - searching):
         beside = _Beside(built, watcher, deadline)
-        if deadline - searching < DIVE_LEAD and config.workers > 1:
+        if deadline - searching < beside.lead and config.workers > 1:
             # The rounding starts at once: it takes one worker's core (measured on the five
             # bench years at a 1-s limit: all within 0.24% of the optimum, against one of five
             # with the search keeping both cores).
@@ -252,6 +253,7 @@ class _Beside:
         self.watcher = watcher
         self.deadline = deadline
         self.dive = Dive(built.m, deterministic=False)
+        self.lead = DIVE_LEAD * self.dive.seconds_needed()
         self.ended = threading.Event()
         self.values: list[int] | None = None
         self.done = threading.Event()
@@ -259,7 +261,7 @@ class _Beside:
 
     def _run(self) -> None:
         try:
-            if self.ended.wait(max(0.0, self.deadline - DIVE_LEAD - time.perf_counter())):
+            if self.ended.wait(max(0.0, self.deadline - self.lead - time.perf_counter())):
                 return
             history = self.watcher.history
             if history and history[-1].objective <= DIVE_WHEN_ABOVE * max(history[-1].bound, 1.0):
@@ -382,10 +384,10 @@ def decide(
 
 def lp_rounding(built: Built, config: SolveConfig) -> Candidate | None:
     """The LP relaxation rounded by a short sub-search (`roster.solving.dive`); None when it
-    finds no roster in the time it is given (at most 1 s)."""
+    finds no roster in the time it is given (about a second for a year, two for 104 weeks)."""
     if not config.lp_rounding:
         return None
-    return _candidate(built, "LP rounding", rounded(built.m, 1.0, config.deterministic))
+    return _candidate(built, "LP rounding", rounded(built.m, None, config.deterministic))
 
 
 def _candidate(built: Built, source: str, values: list[int] | None) -> Candidate | None:
