@@ -50,7 +50,7 @@ from roster.outputs.folder import (
     write_folder,
 )
 from roster.outputs.report import FORMATS as REPORT_FORMATS
-from roster.outputs.report import NoRosterError, ReportError
+from roster.outputs.report import NoRosterError, ReportError, kept_reports
 from roster.outputs.report import load as load_report
 from roster.outputs.report import report as make_report
 from roster.outputs.scenario_files import (
@@ -526,6 +526,8 @@ def report(
             )
         load_report(folder)  # refused here, by the folder's own name, not the staging folder's
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
+        kept = kept_reports(folder, formats)  # a report of one format keeps those of the others
+        data.update(kept)
         written = write_folder(
             folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
         )
@@ -533,13 +535,12 @@ def report(
         raise fail(str(exc), EXIT_UNMET) from None
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
+    made = [p for p in written if p.relative_to(folder).as_posix() not in data]
+    also = sorted({name.split("/")[0] + ("/" if "/" in name else "") for name in kept})
     console.print(
-        f"Wrote {len([p for p in written if p.name not in data])} file(s) to {escape(str(folder))}/: "
-        + ", ".join(
-            sorted(
-                {p.name if p.parent == folder else p.parent.name + "/" for p in written if p.name not in data}
-            )
-        ),
+        f"Wrote {len(made)} file(s) to {escape(str(folder))}/: "
+        + ", ".join(sorted({p.name if p.parent == folder else p.parent.name + "/" for p in made}))
+        + (f"; kept {', '.join(also)}" if also else ""),
         highlight=False,
     )
 

@@ -160,3 +160,22 @@ def test_a_report_made_again_writes_the_same_calendars_and_none_left_over(tmp_pa
     assert {p.name for p in (out / "calendars").iterdir()} == {"fb.ics", "pa.ics"}
     assert all(cancelled(e) for e in events(out, "pa").values())  # no event of pa's survives live
     assert events(out, "fb").keys() == events(published, "fb").keys()
+
+
+def test_a_report_of_one_format_keeps_the_reports_of_the_others(tmp_path: Path) -> None:
+    """`roster report F --format xlsx` remakes the workbook and keeps the page and the calendars
+    (with their SEQUENCE and cancellations) exactly as they were."""
+    path = scenario(tmp_path / "v1.yaml", {"id": "peel-kent", "body": "kent-police", "week": "2026-09-14"})
+    out = tmp_path / "out"
+    solve_into(out, path)
+    assert check_report(load_scenario(path), read_tables(out)).violations == []
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert "report.html" in before and any(name.startswith("calendars/") for name in before)
+    result = CliRunner().invoke(app, ["report", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "kept calendars/, report.html" in " ".join(result.output.split())
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    assert {k: v for k, v in after.items() if k != "roster.xlsx"} == {
+        k: v for k, v in before.items() if k != "roster.xlsx"
+    }

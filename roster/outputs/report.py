@@ -18,12 +18,15 @@ from roster.outputs.html import render_html
 from roster.outputs.source import NoRosterError, ReportData, ReportError, load
 
 FORMATS = ("xlsx", "html", "ics")
+FILES = {"xlsx": "roster.xlsx", "html": "report.html", "ics": "calendars"}  # what each format writes
 
 __all__ = [
+    "FILES",
     "FORMATS",
     "NoRosterError",
     "ReportData",
     "ReportError",
+    "kept_reports",
     "load",
     "render_html",
     "report",
@@ -31,6 +34,25 @@ __all__ = [
     "write_calendars",
     "write_xlsx",
 ]
+
+
+def kept_reports(folder: Path, formats: Iterable[str]) -> dict[str, bytes]:
+    """The reports already in an output folder of the formats not being made again, by name
+    (`calendars/x.ics` for a calendar): a report of one format keeps the others. They describe
+    the same roster: any solve or rebuild writes the folder whole, its reports with it."""
+    chosen = set(formats)
+    kept: dict[str, bytes] = {}
+    for kind, name in FILES.items():
+        path = folder / name
+        if kind in chosen:
+            continue
+        if path.is_file():
+            kept[name] = path.read_bytes()
+        elif path.is_dir():
+            for item in sorted(path.iterdir()):
+                if item.is_file():
+                    kept[f"{name}/{item.name}"] = item.read_bytes()
+    return kept
 
 
 def report(
