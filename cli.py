@@ -241,7 +241,7 @@ def solve(
     time_limit: Annotated[
         float | None,
         typer.Option(
-            help="Seconds of search (default 60); with --deterministic, the solver's deterministic time units (default 30)."
+            help="Seconds of search (default 60), a large model's LP rounding included; with --deterministic, the solver's deterministic time units (default 30)."
         ),
     ] = None,
     gap: Annotated[
