@@ -48,6 +48,15 @@ STATUS_LABELS = {
     "unknown": "no roster found in the time allowed",
 }
 
+# Where the roster returned by a search stopped before its proof came from (summary.json
+# `model.fallback`), when not from the search itself.
+FALLBACK_LABELS = {
+    "LP rounding": "the LP relaxation rounded, cheaper than any the search had found",
+    "greedy construction": "the greedy construction, cheaper than any the search had found",
+    "previous roster": "the previous roster, which the search did not beat",
+    "published roster": "the published roster, which the search did not beat",
+}
+
 CHANGE_LABELS = {"joined": "joins", "left": "leaves", "moved": "moves"}
 
 BOOKING_LABELS = {

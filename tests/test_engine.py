@@ -424,3 +424,23 @@ def test_a_search_that_ends_first_stops_the_rounding_beside_it(monkeypatch: pyte
     beside = engine._Beside(built, engine._Watcher(None), time.perf_counter() + 600)
     assert beside.finish(stop=True) is None and beside.done.is_set()
     assert [t.name for t in threading.enumerate() if t.name == "LP rounding"] == []
+
+
+def test_the_summary_says_where_a_stopped_searchs_roster_came_from(tmp_path: Path) -> None:
+    """A roster that is not the search's own is named in plain words under the status line."""
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    from roster.labels import FALLBACK_LABELS
+    from roster.outputs.terminal import show_costs
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    at_once = dataclasses.replace(DETERMINISTIC, deterministic_limit=0.0)
+    stopped = solve_checked(scenario, tmp_path / "stopped", at_once)
+    printed = io.StringIO()
+    show_costs(Console(file=printed, width=200), stopped)
+    source = stopped.result.model.get("fallback")
+    assert source in FALLBACK_LABELS  # stopped at once: the greedy construction
+    assert FALLBACK_LABELS[str(source)] in printed.getvalue()

@@ -30,6 +30,7 @@ from roster.labels import (
     BOOKING_LABELS,
     CHANGE_LABELS,
     COST_TERM_LABELS,
+    FALLBACK_LABELS,
     STATUS_LABELS,
     short_body_name,
     week_label,
@@ -220,6 +221,11 @@ def show_costs(console: Console, tables: Tables) -> None:
         highlight=False,
         markup=False,
     )
+    source = (summary.get("model") or {}).get("fallback")
+    if source in FALLBACK_LABELS:
+        console.print(
+            f"The search stopped before its proof; the roster is {FALLBACK_LABELS[source]}.", highlight=False
+        )
 
 
 @dataclass
