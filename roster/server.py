@@ -131,10 +131,24 @@ def client(argv: list[str]) -> int | None:
         last = json.loads(reader.readline() or b"{}")
     except (OSError, ValueError):
         last = {}
+    if "exit" not in last and _reader_gone():
+        # `roster ... | head`: the command ended, as alone, by SIGPIPE; end the same way, quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     if "exit" not in last:
         print("roster: the warm process running this command stopped without an answer", file=sys.stderr)
         return 1
     return int(last["exit"])
+
+
+def _reader_gone() -> bool:
+    """Whether stdout or stderr is a pipe whose reader has closed it (what kills by SIGPIPE)."""
+    import select
+
+    poll = select.poll()
+    for fd in (1, 2):
+        poll.register(fd, select.POLLOUT)
+    return any(event & select.POLLERR for _, event in poll.poll(0))
 
 
 # ---------------------------------------------------------------------------------- the server

@@ -220,3 +220,13 @@ def test_a_served_command_ends_when_its_client_is_killed(served: dict[str, str],
         assert time.monotonic() < deadline, "the command ran on after its client was killed"
         time.sleep(0.05)
     assert not out.exists()  # as alone: killed before it wrote anything
+
+
+def test_a_served_command_piped_into_head_ends_as_alone(served: dict[str, str]) -> None:
+    line = f"{' '.join(ROSTER)} validate {SCENARIOS / 'cohort.yaml'} | head -1; exit ${{PIPESTATUS[0]}}"
+    runs = [
+        subprocess.run(["bash", "-c", line], env=env, capture_output=True, timeout=120)
+        for env in (served, alone(served))
+    ]
+    warm, lone = ((run.returncode, run.stdout, run.stderr) for run in runs)
+    assert warm == lone, (warm, lone)
