@@ -87,6 +87,11 @@ def client(argv: list[str]) -> int | None:
     path = socket_path()
     if not path.exists():
         return None
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:  # a closed stream (`2>&-`): the socket would take its number; run alone
+            return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(str(path))
@@ -96,7 +101,7 @@ def client(argv: list[str]) -> int | None:
             "argv": argv,
             "cwd": os.getcwd(),
             "env": dict(os.environ),
-            "encodings": [sys.stdout.encoding, sys.stderr.encoding],
+            "streams": [[s.encoding, s.errors] if s else None for s in (sys.stdin, sys.stdout, sys.stderr)],
             "umask": umask,
         }
         data = json.dumps(request).encode()
@@ -126,10 +131,24 @@ def client(argv: list[str]) -> int | None:
         last = json.loads(reader.readline() or b"{}")
     except (OSError, ValueError):
         last = {}
+    if "exit" not in last and _reader_gone():
+        # `roster ... | head`: the command ended, as alone, by SIGPIPE; end the same way, quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     if "exit" not in last:
         print("roster: the warm process running this command stopped without an answer", file=sys.stderr)
         return 1
     return int(last["exit"])
+
+
+def _reader_gone() -> bool:
+    """Whether stdout or stderr is a pipe whose reader has closed it (what kills by SIGPIPE)."""
+    import select
+
+    poll = select.poll()
+    for fd in (1, 2):
+        poll.register(fd, select.POLLOUT)
+    return any(event & select.POLLERR for _, event in poll.poll(0))
 
 
 # ---------------------------------------------------------------------------------- the server
@@ -277,16 +296,18 @@ def _child(
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in request["env"].items()})
-        encodings = request.get("encodings") or ["utf-8", "utf-8"]
-        sys.stdin = _stream(0, "r", "utf-8")
-        sys.stdout = _stream(1, "w", encodings[0])
-        sys.stderr = _stream(2, "w", encodings[1], errors="backslashreplace")
+        streams = request.get("streams") or [None, None, None]
+        default = [["utf-8", "surrogateescape"], ["utf-8", "surrogateescape"], ["utf-8", "backslashreplace"]]
+        kinds = [(s or d) for s, d in zip(streams, default, strict=True)]
+        sys.stdin = _stream(0, "r", *kinds[0])
+        sys.stdout = _stream(1, "w", *kinds[1])
+        sys.stderr = _stream(2, "w", *kinds[2])
+        _die_with_client(conn)
         sys.argv = ["roster", *[str(a) for a in request["argv"]]]
         code = run(sys.argv[1:])
     except BaseException:  # a bug in the command: its traceback, as a lone run would print it
-        import traceback
-
-        traceback.print_exc()
+        with contextlib.suppress(BaseException):
+            sys.excepthook(*sys.exc_info())  # typer's, as alone (a rich traceback)
     finally:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -294,6 +315,22 @@ def _child(
         with contextlib.suppress(OSError):
             conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
         os._exit(code)
+
+
+def _die_with_client(conn: socket.socket) -> None:
+    """A command whose client was killed (SIGKILL, a crash) ends as it would alone, at once: it
+    does not run on unseen and write its output files later. The client never sends more, so the
+    connection reads end-of-file only when it has gone."""
+    import threading
+
+    conn.settimeout(None)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            conn.recv(1)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _stream(fd: int, mode: str, encoding: str, errors: str = "strict") -> Any:

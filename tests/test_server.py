@@ -40,7 +40,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
     while not server._answers(server.socket_path()):
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
         time.sleep(0.05)
-    yield env
+    yield {**env, "ROSTER_TEST_SERVER_PID": str(process.pid)}
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
@@ -164,3 +164,69 @@ def test_a_served_command_keeps_the_callers_umask_and_a_second_server_stands_dow
     second = subprocess.run([*ROSTER, "serve"], env=served, capture_output=True, text=True, timeout=60)
     assert second.returncode == 0 and "already running" in second.stdout
     assert server._answers(server.socket_path())  # the first still serves
+
+
+def test_closed_streams_and_undecodable_names_give_what_they_give_alone(
+    served: dict[str, str], tmp_path: Path
+) -> None:
+    named = tmp_path / os.fsdecode(b"\xff.yaml")  # a file name that is not UTF-8
+    named.write_bytes((SCENARIOS / "small.yaml").read_bytes())
+    runs = {}
+    for name, env in (("warm", served), ("alone", alone(served))):
+        shown = subprocess.run([*ROSTER, "validate", str(named)], env=env, capture_output=True)
+        # `2>&-`: stderr closed, so that a socket would otherwise take descriptor 2
+        closed = subprocess.run(
+            f"{' '.join(ROSTER)} validate {SCENARIOS / 'small.yaml'} 2>&-",
+            shell=True,
+            env=env,
+            stdout=subprocess.PIPE,
+        )
+        runs[name] = (shown.returncode, shown.stdout, shown.stderr, closed.returncode, closed.stdout)
+    assert runs["warm"] == runs["alone"]
+    assert runs["warm"][0] == 0 and b"small" in runs["warm"][4].lower()
+
+
+def _children(pid: int) -> set[int]:
+    return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def test_a_served_command_ends_when_its_client_is_killed(served: dict[str, str], tmp_path: Path) -> None:
+    scenario = tmp_path / "year.yaml"
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scenario.write_text(generated.stdout)
+    out = tmp_path / "out"
+    host = int(served["ROSTER_TEST_SERVER_PID"])
+    before = _children(host)
+    process = subprocess.Popen(
+        [*ROSTER, "solve", str(scenario), "--out", str(out), "--time-limit", "120", "--workers", "1"],
+        env={**served, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # the search is under way in the server's child
+        if b"objective" in line:
+            break
+    (child,) = _children(host) - before
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists() and child in _children(host):
+        assert time.monotonic() < deadline, "the command ran on after its client was killed"
+        time.sleep(0.05)
+    assert not out.exists()  # as alone: killed before it wrote anything
+
+
+def test_a_served_command_piped_into_head_ends_as_alone(served: dict[str, str]) -> None:
+    line = f"{' '.join(ROSTER)} validate {SCENARIOS / 'cohort.yaml'} | head -1; exit ${{PIPESTATUS[0]}}"
+    runs = [
+        subprocess.run(["bash", "-c", line], env=env, capture_output=True, timeout=120)
+        for env in (served, alone(served))
+    ]
+    warm, lone = ((run.returncode, run.stdout, run.stderr) for run in runs)
+    assert warm == lone, (warm, lone)
