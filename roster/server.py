@@ -105,13 +105,16 @@ def client(argv: list[str]) -> int | None:
             "umask": umask,
         }
         data = json.dumps(request).encode()
-        fds = array.array("i", [0, 1, 2])
-        conn.sendmsg(
-            [struct.pack("!I", len(data)), data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())]
-        )
         conn.settimeout(FIRST_ANSWER)  # a wedged server: run alone rather than wait
+        conn.sendall(struct.pack("!I", len(data)) + data)
         reader = conn.makefile("rb")
         first = json.loads(reader.readline() or b"{}")
+        if first.get("ready"):
+            # the streams go only to a server that has answered: one that accepts nothing (stopped,
+            # wedged) never holds them, so a pipeline ends when the command, run alone, ends
+            fds = array.array("i", [0, 1, 2])
+            conn.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds.tobytes())])
+            first = json.loads(reader.readline() or b"{}")
         conn.settimeout(None)  # the command itself takes as long as it takes
     except (OSError, ValueError):
         conn.close()
@@ -240,14 +243,20 @@ def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, serv
         if request.get("stop"):
             conn.sendall(b"{}\n")
             return "stop"
-        if code_stamp() != stamp or len(fds) != 3:
+        if code_stamp() != stamp:
             conn.sendall(b'{"stale": true}\n')
-            return "stop" if code_stamp() != stamp else "refused"
+            return "stop"
+        conn.sendall(b'{"ready": true}\n')
+        _, ancillary, _, _ = conn.recvmsg(1, socket.CMSG_SPACE(3 * array.array("i").itemsize))
+        passed = _descriptors(ancillary)
+        fds += passed  # all closed below, in the server
+        if len(passed) != 3 or len(fds) != 3:
+            return "refused"
         child = os.fork()
         if child == 0:
             for fd in servers:
                 os.close(fd)
-            _child(conn, fds, request, run)  # never returns
+            _child(conn, passed, request, run)  # never returns
         conn.sendall(json.dumps({"pid": child}).encode() + b"\n")
         return "forked"
     except OSError:
@@ -258,12 +267,19 @@ def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, serv
                 os.close(fd)
 
 
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+def _descriptors(ancillary: list[tuple[int, int, bytes]]) -> list[int]:
+    """The file descriptors passed in a message's ancillary data (SCM_RIGHTS)."""
     fds = array.array("i")
-    head, ancillary, _, _ = conn.recvmsg(4, socket.CMSG_SPACE(3 * fds.itemsize))
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
+    return list(fds)
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """A request (and any descriptors wrongly sent with it, to be closed)."""
+    head, ancillary, _, _ = conn.recvmsg(4, socket.CMSG_SPACE(3 * array.array("i").itemsize))
+    fds = _descriptors(ancillary)
     if len(head) != 4:
         raise ValueError("short request")
     (size,) = struct.unpack("!I", head)
@@ -278,7 +294,7 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     request = json.loads(body)
     if not isinstance(request, dict):
         raise ValueError("not a request")
-    return request, list(fds)
+    return request, fds
 
 
 def _child(

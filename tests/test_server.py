@@ -230,3 +230,23 @@ def test_a_served_command_piped_into_head_ends_as_alone(served: dict[str, str]) 
     ]
     warm, lone = ((run.returncode, run.stdout, run.stderr) for run in runs)
     assert warm == lone, (warm, lone)
+
+
+def test_a_server_that_never_answers_is_never_handed_the_callers_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wedged server (stopped, swapped out) would hold the streams it was sent, and a pipeline
+    reading them would wait on it: they go only to a server that has answered."""
+    import socket
+
+    monkeypatch.setenv("ROSTER_SERVER_DIR", str(tmp_path))
+    monkeypatch.setattr(server, "FIRST_ANSWER", 0.2)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(server.socket_path()))
+    listener.listen(1)  # but never accepts before the client gives up
+    assert server.client(["validate"]) is None  # the caller runs it alone
+    conn, _ = listener.accept()
+    with conn, listener:
+        conn.settimeout(5)
+        _, ancillary, _, _ = conn.recvmsg(1 << 16, socket.CMSG_SPACE(64))
+        assert ancillary == []
