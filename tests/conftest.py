@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +109,31 @@ def solve_checked(scenario: Scenario, out: Path, config: SolveConfig = DETERMINI
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     return tmp_path / "out"
+
+
+def start_year_solve(
+    tmp_path: Path, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    """A 52-week solve (`command`, default `python cli.py`) in a subprocess, returned once its
+    search has found a first roster: the process, the scenario and the output folder."""
+    scenario = tmp_path / "year.yaml"
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scenario.write_text(generated.stdout)
+    out = tmp_path / "out"
+    roster = command or [sys.executable, str(ROOT / "cli.py")]
+    process = subprocess.Popen(
+        [*roster, "solve", str(scenario), "--out", str(out), "--time-limit", "120", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # the search reports its first roster: stop it from then on
+        if b"objective" in line:
+            break
+    return process, scenario, out

@@ -17,7 +17,7 @@ from roster.analysis.check import check_report
 from roster.loading import load_scenario
 from roster.outputs.folder import DATA_FILES as FILES
 from roster.outputs.folder import EXTRA_FILES, read_tables
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, start_year_solve
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -93,32 +93,6 @@ def test_bodies_listing() -> None:
     code, output = run("bodies", "--kind", "fire", "--region", "London")
     assert code == 0 and "london-fire" in output and "metropolitan-police" not in output
     assert run("bodies", "--kind", "navy")[0] == 2
-
-
-def start_year_solve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
-    """A 52-week solve in a subprocess, returned once its search has found a first roster."""
-    scenario = tmp_path / "year.yaml"
-    generated = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    scenario.write_text(generated.stdout)
-    out = tmp_path / "out"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, str(ROOT / "cli.py"), "solve", str(scenario), "--out", str(out)]
-    process = subprocess.Popen(
-        [*command, "--time-limit", "120", "--workers", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # the search reports its first roster: stop it from then on
-        if b"objective" in line:
-            break
-    return process, scenario, out
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

@@ -17,7 +17,7 @@ from roster import server
 from roster.analysis.check import check_report
 from roster.loading import load_scenario
 from roster.outputs.folder import read_tables
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import SCENARIOS, start_year_solve
 
 ROSTER = [sys.executable, "-m", "roster"]
 
@@ -85,25 +85,7 @@ def test_bad_input_through_the_server_is_the_same_error_and_exit_code(
 
 
 def test_ctrl_c_reaches_a_command_run_by_the_server(served: dict[str, str], tmp_path: Path) -> None:
-    scenario = tmp_path / "year.yaml"
-    generated = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    scenario.write_text(generated.stdout)
-    out = tmp_path / "out"
-    process = subprocess.Popen(
-        [*ROSTER, "solve", str(scenario), "--out", str(out), "--time-limit", "120", "--workers", "1"],
-        env={**served, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # the search reports its first roster: stop it from then on
-        if b"objective" in line:
-            break
+    process, scenario, out = start_year_solve(tmp_path, ROSTER, served)
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=120)
     assert process.returncode in (0, 1), output.decode()[-2000:]
@@ -191,27 +173,9 @@ def _children(pid: int) -> set[int]:
 
 
 def test_a_served_command_ends_when_its_client_is_killed(served: dict[str, str], tmp_path: Path) -> None:
-    scenario = tmp_path / "year.yaml"
-    generated = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "year", "--seed", "3"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    scenario.write_text(generated.stdout)
-    out = tmp_path / "out"
     host = int(served["ROSTER_TEST_SERVER_PID"])
     before = _children(host)
-    process = subprocess.Popen(
-        [*ROSTER, "solve", str(scenario), "--out", str(out), "--time-limit", "120", "--workers", "1"],
-        env={**served, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # the search is under way in the server's child
-        if b"objective" in line:
-            break
+    process, _, out = start_year_solve(tmp_path, ROSTER, served)  # under way in the server's child
     (child,) = _children(host) - before
     process.kill()
     process.wait(timeout=30)
