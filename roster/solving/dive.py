@@ -181,17 +181,16 @@ def _quiet(make: Callable[[], Any]) -> Any:
             os.close(fd)
 
 
-def rounded(m: RosterModel, seconds: float | None, deterministic: bool) -> list[int] | None:
+def rounded(m: RosterModel, deterministic: bool) -> list[int] | None:
     """Every variable's value in a roster found by rounding the LP (see the module), or None.
 
-    Two sub-searches share `seconds` (deterministic time in deterministic mode; None: what the
-    model's size needs, `Dive.seconds_needed`): the first fixes
-    every assignment and week the LP left at 0 or 1, and is over in a moment; the second, started
-    from its roster, fixes only those at 1, so that it may also use pairs the LP did not (on one
-    benchmark year the first alone ended 5.8% above the optimum, the second 0.004%).
+    Two sub-searches share the seconds the model's size needs (`Dive.seconds_needed`;
+    deterministic time in deterministic mode): the first fixes every assignment and week the LP
+    left at 0 or 1, and is over in a moment; the second, started from its roster, fixes only those
+    at 1, so that it may also use pairs the LP did not (on one benchmark year the first alone
+    ended 5.8% above the optimum, the second 0.004%).
     """
-    dive = Dive(m, deterministic)
-    return dive.run(dive.seconds_needed() if seconds is None else seconds)
+    return Dive(m, deterministic).run()
 
 
 class Dive:
@@ -217,9 +216,10 @@ class Dive:
             if self._solver is not None:
                 self._solver.stop_search()
 
-    def run(self, seconds: float, deadline: float | None = None) -> list[int] | None:
-        """The rounding, its sub-searches sharing `seconds`, or, given a `deadline`
-        (time.perf_counter()), the time left before it once the LP is solved."""
+    def run(self, deadline: float | None = None) -> list[int] | None:
+        """The rounding (`rounded`), or, given a `deadline` (time.perf_counter()), its
+        sub-searches sharing the time left before it once the LP is solved, and past it only as
+        long as a first roster needs."""
         rows = lp_rows(self.m.model)
         values = solve_lp(rows)
         if values is not None:
@@ -231,20 +231,19 @@ class Dive:
             for var in [*self.m.x.values(), *self.m.runs.values()]
             if abs(values[var.index] - round(values[var.index])) <= INTEGRAL
         ]
-
-        def share(part: float) -> float:  # of `seconds`, or of the time left before `deadline`
-            return part * (seconds if deadline is None else max(0.0, deadline - time.perf_counter()))
-
+        ones = [(i, v) for i, v in whole if v == 1]
+        need = self.seconds_needed()
         if deadline is None:
-            first = self._sub_search(whole, None, share(0.3))
-            second = self._sub_search([(i, v) for i, v in whole if v == 1], first, share(0.7))
-        else:  # a roster first: past the deadline when the LP left too little time for one
-            need = self.seconds_needed()
-            first = self._sub_search(whole, None, max(share(0.5), 0.3 * need))
+            first = self._sub_search(whole, None, 0.3 * need)
+            second = self._sub_search(ones, first, 0.7 * need)
+        else:
+
+            def left() -> float:
+                return max(0.0, deadline - time.perf_counter())
+
+            first = self._sub_search(whole, None, max(0.5 * left(), 0.3 * need))
             second = self._sub_search(
-                [(i, v) for i, v in whole if v == 1],
-                first,
-                min(SECOND_SECONDS, share(1.0)) if first is not None else max(share(1.0), 0.7 * need),
+                ones, first, min(SECOND_SECONDS, left()) if first is not None else max(left(), 0.7 * need)
             )
         found = [s for s in (first, second) if s is not None]
         if not found:

@@ -266,7 +266,7 @@ class _Beside:
             history = self.watcher.history
             if history and history[-1].objective <= DIVE_WHEN_ABOVE * max(history[-1].bound, 1.0):
                 return
-            self.values = self.dive.run(0.0, deadline=self.deadline)
+            self.values = self.dive.run(deadline=self.deadline)
         finally:
             self.done.set()
 
@@ -352,9 +352,9 @@ def decide(
     limit): the cheapest in hand of the solver's roster, the previous roster (when replanning
     cold, the published one), the LP relaxation rounded (for a large model: beside the search
     before its limit, or here, after a stop that came first, while the roster in hand is more
-    than 0.5% above the bound; within 0.0-0.3% of the optimum on a year) and the greedy construction, each passing every hard rule. The greedy roster is
-    typically 15-30% above the optimum, so it is only built while the roster in hand is more than
-    10% above the bound.
+    than 0.5% above the bound; within 0.0-0.3% of the optimum on a year) and the greedy
+    construction, each passing every hard rule. The greedy roster is typically 15-30% above the
+    optimum, so it is only built while the roster in hand is more than 10% above the bound.
     """
     if searched.cp_status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: CP-SAT rejected the model: {built.m.model.validate()}")
@@ -387,7 +387,7 @@ def lp_rounding(built: Built, config: SolveConfig) -> Candidate | None:
     finds no roster in the time it is given (about a second for a year, two for 104 weeks)."""
     if not config.lp_rounding:
         return None
-    return _candidate(built, "LP rounding", rounded(built.m, None, config.deterministic))
+    return _candidate(built, "LP rounding", rounded(built.m, config.deterministic))
 
 
 def _candidate(built: Built, source: str, values: list[int] | None) -> Candidate | None:
