@@ -410,6 +410,56 @@ def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_t
     assert stopped.best_bound is not None and stopped.best_bound <= proven.objective  # the LP's
 
 
+def test_a_rounding_stopped_after_its_lp_hands_the_lp_to_the_rounding_after_the_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop (Ctrl-C) that ends the rounding beside the search once its LP is solved leaves the
+    LP's solution: the rounding after the search starts from it instead of solving it again."""
+    import threading
+
+    from ortools.sat.python import cp_model
+
+    from roster.solving import dive, engine
+    from roster.solving.config import SolveConfig
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    proven = solve_checked(scenario, tmp_path / "proven")
+    monkeypatch.setattr(engine, "DIVE_FROM", 0)
+    monkeypatch.setattr(engine, "DIVE_LEAD", 8.0)  # a 2-s limit: the rounding starts at once
+    besides: list[engine._Beside] = []
+    made = threading.Event()
+    real_init, real_lp = engine._Beside.__init__, dive.solve_lp
+
+    def init(self: engine._Beside, *args: object) -> None:
+        real_init(self, *args)  # type: ignore[arg-type]
+        besides.append(self)
+        made.set()
+
+    solved: list[str] = []
+
+    def lp_then_stop(rows: dive.Rows) -> list[float] | None:
+        values = real_lp(rows)
+        solved.append(threading.current_thread().name)
+        if threading.current_thread().name == "LP rounding":
+            made.wait(10)
+            besides[0].dive.stop()  # as a Ctrl-C during the LP would
+        return values
+
+    def no_roster(solver: cp_model.CpSolver, model: cp_model.CpModel, *_: object) -> int:
+        besides[0].done.wait(10)
+        solver.parameters.max_time_in_seconds = 0.0  # stopped before its first roster
+        return int(solver.solve(model))
+
+    monkeypatch.setattr(engine._Beside, "__init__", init)
+    monkeypatch.setattr(dive, "solve_lp", lp_then_stop)
+    monkeypatch.setattr(engine, "_solve_stoppable", no_roster)
+    stopped = solve_checked(scenario, tmp_path / "stopped", SolveConfig(time_limit=2.0))
+    assert solved == ["LP rounding"]  # solved once, beside the search
+    assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
+    assert proven.objective is not None and stopped.objective is not None
+    assert proven.objective <= stopped.objective
+
+
 def test_a_search_that_ends_first_stops_the_rounding_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """A search that ends before the rounding's start leaves nothing running and no roster."""
     import threading

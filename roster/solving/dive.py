@@ -181,29 +181,32 @@ def _quiet(make: Callable[[], Any]) -> Any:
             os.close(fd)
 
 
-def rounded(m: RosterModel, deterministic: bool) -> list[int] | None:
+def rounded(m: RosterModel, deterministic: bool, lp: list[float] | None = None) -> list[int] | None:
     """Every variable's value in a roster found by rounding the LP (see the module), or None.
 
     Two sub-searches share the seconds the model's size needs (`Dive.seconds_needed`;
     deterministic time in deterministic mode): the first fixes every assignment and week the LP
     left at 0 or 1, and is over in a moment; the second, started from its roster, fixes only those
     at 1, so that it may also use pairs the LP did not (on one benchmark year the first alone
-    ended 5.8% above the optimum, the second 0.004%).
+    ended 5.8% above the optimum, the second 0.004%). `lp` is the LP's solution when an earlier
+    rounding (one stopped beside the search) already solved it.
     """
-    return Dive(m, deterministic).run()
+    return Dive(m, deterministic, lp).run()
 
 
 class Dive:
     """One rounding of a model's LP (`rounded`), stoppable from another thread: `stop()` ends the
-    sub-search under way and skips what is left (the LP itself, a fraction of a second, runs on)."""
+    sub-search under way and skips what is left (the LP itself, a fraction of a second, runs on,
+    and is kept in `lp` for a later rounding)."""
 
-    def __init__(self, m: RosterModel, deterministic: bool) -> None:
+    def __init__(self, m: RosterModel, deterministic: bool, lp: list[float] | None = None) -> None:
         self.m = m
         self.deterministic = deterministic
         self.stopped = threading.Event()
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
-        self.bound: float | None = None  # the LP's optimum, once solved: no roster costs less
+        self.lp = lp  # the LP's solution, once solved (or given)
+        self.bound: float | None = None  # the LP's optimum, once solved here: no roster costs less
 
     def seconds_needed(self) -> float:
         """The seconds of sub-search a rounding takes to find a roster: about one for a year
@@ -220,10 +223,12 @@ class Dive:
         """The rounding (`rounded`), or, given a `deadline` (time.perf_counter()), its
         sub-searches sharing the time left before it once the LP is solved, and past it only as
         long as a first roster needs."""
-        rows = lp_rows(self.m.model)
-        values = solve_lp(rows)
-        if values is not None:
-            self.bound = lower_bound(rows, values)
+        if self.lp is None:
+            rows = lp_rows(self.m.model)
+            self.lp = solve_lp(rows)
+            if self.lp is not None:
+                self.bound = lower_bound(rows, self.lp)
+        values = self.lp
         if values is None or self.stopped.is_set():
             return None
         whole = [

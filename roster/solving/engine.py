@@ -76,6 +76,7 @@ class Search:
     began: float  # time.perf_counter() when the search began
     first_seconds: float | None  # from the start of the search to its first roster
     dived: Candidate | None = None  # the LP rounded beside the search, when it was and found one
+    lp: list[float] | None = None  # the LP's solution, when the rounding beside the search solved it
 
 
 def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Result:
@@ -235,7 +236,8 @@ def search(built: Built, config: SolveConfig) -> Search:
         bound = max(bound or 0.0, beside.dive.bound)  # the LP's optimum, when it is the stronger
     seconds = solver.deterministic_time if config.deterministic else solver.wall_time
     first = watcher.history[0].seconds if watcher.history else None
-    return Search(cp_status, found, bound, proven, seconds, searching, first, dived)
+    lp = beside.dive.lp if beside is not None else None
+    return Search(cp_status, found, bound, proven, seconds, searching, first, dived, lp)
 
 
 def _dives_beside(built: Built, config: SolveConfig, seconds: float) -> bool:
@@ -369,7 +371,7 @@ def decide(
     # Rounded after the search when it was not beside it (a stop came first) or found nothing.
     late = searched.dived is None and len(built.m.x) >= DIVE_FROM
     if late and (best is None or best > DIVE_WHEN_ABOVE * max(searched.bound or 0, 1)):
-        dived = lp_rounding(built, config or SolveConfig())
+        dived = lp_rounding(built, config or SolveConfig(), searched.lp)
         candidates += [dived] if dived is not None else []
         best = min((c.cost for c in candidates), default=None)
     if best is None or (searched.bound is not None and best > GREEDY_WHEN_ABOVE * max(searched.bound, 1.0)):
@@ -382,12 +384,13 @@ def decide(
     return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
 
 
-def lp_rounding(built: Built, config: SolveConfig) -> Candidate | None:
+def lp_rounding(built: Built, config: SolveConfig, lp: list[float] | None = None) -> Candidate | None:
     """The LP relaxation rounded by a short sub-search (`roster.solving.dive`); None when it
-    finds no roster in the time it is given (about a second for a year, two for 104 weeks)."""
+    finds no roster in the time it is given (about a second for a year, two for 104 weeks).
+    `lp`: the LP's solution, when a rounding stopped beside the search already solved it."""
     if not config.lp_rounding:
         return None
-    return _candidate(built, "LP rounding", rounded(built.m, config.deterministic))
+    return _candidate(built, "LP rounding", rounded(built.m, config.deterministic, lp))
 
 
 def _candidate(built: Built, source: str, values: list[int] | None) -> Candidate | None:
