@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
@@ -435,3 +437,85 @@ def test_what_the_two_parsers_read_differently_is_bad_input_at_its_line(
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------ the C parser reads as the round-trip one
+
+EDITS = ["  - id: extra\n", "weeks: 9\n", "rules: {weeks_on: 3}\n", "- [a, b]\n", "x: 'a: b'\n", "# note\n"]
+
+
+def _both(text: str) -> tuple[object, object]:
+    """What the tree loader (C parser when it can) and the round-trip parser make of `text`: a
+    tree's plain data and key lines, or the exception's message."""
+    from ruamel.yaml.error import YAMLError
+
+    from roster.loading.reader import key_lines, plain
+    from roster.loading.safe_yaml import load, parser
+    from roster.loading.variants import Origins
+
+    out: list[object] = []
+    for read in (load, lambda t: parser().load(t)):
+        try:
+            tree = read(text)
+        except YAMLError as exc:
+            out.append(str(exc))
+        else:
+            out.append((plain(tree), key_lines(tree, Origins("f.yaml"))))
+    return out[0], out[1]
+
+
+def test_every_bundled_scenario_reads_the_same_through_the_c_parser() -> None:
+    """The tree of every bundled scenario and sample, and of a generated year, has the same data
+    and the same line for every key whichever parser reads it."""
+    import sys
+
+    from roster.loading.safe_yaml import is_plain
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import dump, generate  # type: ignore[import-not-found]
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("scenarios/**/*.yaml"))]
+    texts.append(dump(generate("year", 1)))
+    assert sum(is_plain(t) for t in texts) >= len(texts) - 2  # the C parser reads nearly all
+    for text in texts:
+        fast, slow = _both(text)
+        assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # a duplicate key
+        "a: [1, 2\n",  # unclosed
+        "a: b: c\n",
+        "d: 2026-02-30\nn: 0o17\nf: 1e3\nb: yes\nz: ~\nt: 2026-09-14 10:00:00\n",
+        "s: 'it''s'\nq: \"\\u00e9\"\nfold: >\n  two\n  lines\n",
+        "- 1\n- {a: 2}\n",
+        "",
+    ],
+)
+def test_what_the_c_parser_makes_of_a_text_is_what_the_round_trip_parser_makes(text: str) -> None:
+    fast, slow = _both(text)
+    assert fast == slow
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=60)
+@given(data=st.data())
+def test_an_edited_cohort_reads_the_same_through_the_c_parser(data: st.DataObject) -> None:
+    """Lines inserted, the text cut short, or a character replaced: both parsers agree."""
+    from tests.conftest import SCENARIOS
+
+    text = (SCENARIOS / "cohort.yaml").read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        edit = data.draw(st.sampled_from(["insert", "cut", "character"]))
+        if edit == "insert":
+            start = text.rfind("\n", 0, at) + 1
+            text = text[:start] + data.draw(st.sampled_from(EDITS)) + text[start:]
+        elif edit == "cut":
+            text = text[:at]
+        else:
+            text = text[:at] + data.draw(st.sampled_from(list("{}[]:-#'\"? ,\n"))) + text[at + 1 :]
+    fast, slow = _both(text)
+    assert fast == slow

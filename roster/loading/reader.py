@@ -24,7 +24,7 @@ from roster.labels import shortened
 from roster.loading.baseline import Removed, read_published
 from roster.loading.crossref import partial_errors
 from roster.loading.errors import Problem, ScenarioError
-from roster.loading.safe_yaml import FLOW_SCAN_DEPTH, LimitError, flow_nesting, parser
+from roster.loading.safe_yaml import FLOW_SCAN_DEPTH, LimitError, Resolver, flow_nesting, is_plain, load
 from roster.loading.sheets import is_workbook
 from roster.loading.variants import Merger, Origins, VariantError
 
@@ -85,7 +85,7 @@ def read_text(path: Path) -> str:
 def parse(text: str, file: str) -> Any:
     """Parse YAML text (a file's, or a `--set` value) with the limits of `safe_yaml`."""
     try:
-        return parser().load(text)
+        return load(text)
     except LimitError as exc:
         mark = exc.problem_mark
         raise _at(file, mark.line + 1 if mark is not None else None, str(exc.problem)) from None
@@ -400,9 +400,10 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
 
     A plain file (no `extends:`, no overrides, no anchors) that validates is parsed with ruamel's
     C safe loader, and the lines of its keys are found only when a message needs one
-    (`Scenario.where`); anything else, and every file with a problem, takes the round-trip parse
-    with the limits of `safe_yaml` that keeps the line of every key, so that each problem is
-    reported at its file and line.
+    (`Scenario.where`); anything else, and every file with a problem, takes the tree that keeps
+    the line of every key (`safe_yaml.load`: built on the C parser for plain text, by the
+    round-trip parser with its limits otherwise), so that each problem is reported at its file
+    and line.
 
     Raises
     ------
@@ -425,16 +426,6 @@ def load_scenario(path: str | Path, overrides: Overrides | None = None) -> Scena
     return scenario
 
 
-ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]")
-"""An anchor (`&name`) or alias (`*name`) token: such a file takes the parse that limits aliases."""
-
-UNUSUAL = re.compile(r"[\t\x85\u2028\u2029\ufeff]|(?:^|[\s\[{,:-])!|(?:[-?][ ]+){16}|^[ ]{65}", re.M)
-"""What the C loader and the round-trip parser may read differently, or what the C loader may not
-survive: tabs, unusual line breaks, a byte-order mark past the start, explicit tags (`!!str`),
-and block nesting deeper than any scenario (`- - - ...`, deep indentation). Such a file takes the
-round-trip parse, which reports each problem at its line."""
-
-
 def _quick(path: Path, text: str, overrides: Overrides | None = None) -> Scenario | None:
     """The scenario of a plain file that validates, parsed by the C loader; None otherwise.
 
@@ -447,13 +438,10 @@ def _quick(path: Path, text: str, overrides: Overrides | None = None) -> Scenari
     """
     if overrides and (overrides.settings or overrides.drop_secondees or overrides.drop_inspections):
         return None
-    if (
-        ANCHOR.search(text)
-        or UNUSUAL.search(text.removeprefix("\ufeff"))
-        or flow_nesting(text)[0] > MAX_DEPTH
-    ):
+    if not is_plain(text):
         return None
     yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = Resolver
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
