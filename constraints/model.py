@@ -16,6 +16,7 @@ Rule modules (one per family, beside this one) only add constraints and return t
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -81,6 +82,26 @@ class RosterModel:
             self.on_vars[(s, w)] = (
                 variables[0] if len(variables) == 1 else self.model.new_bool_var(f"on[{s},{w}]")
             )
+
+    def ruling_out(self, facts: Facts) -> RosterModel:
+        """This model for `facts`: the same scenario with more assignments ruled out
+        (`Facts.excluded`, as `roster replace` asks for each next repair). A copy with those
+        assignments fixed at 0 has the same rosters, at the same cost, as a model built for
+        `facts`, and takes a moment instead of a build (0.3 s on a year)."""
+        allowed = set(facts.eligible)
+        if not allowed <= self.x.keys() or facts.scenario is not self.facts.scenario:
+            raise ValueError("ruling_out: `facts` must be of the same scenario, with more ruled out")
+        ruled = copy.copy(self)  # the shared tables are read, never changed, after the build
+        ruled.facts = facts
+        ruled.model = self.model.clone()
+        ruled.model.clear_hints()  # type: ignore[no-untyped-call]
+        ruled.x = {t: var for t, var in self.x.items() if t in allowed}
+        variables = ruled.model.proto.variables
+        for t, var in self.x.items():
+            if t not in allowed:
+                domain = variables[var.index].domain
+                domain[0] = domain[len(domain) - 1] = 0
+        return ruled
 
     def on(self, secondee: str, week: int) -> cp_model.IntVar | int:
         """1 when the secondee is on an inspection in `week`; 0 when they cannot be."""

@@ -430,6 +430,10 @@ def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Pa
         assert report.valid, report.violations
         assert (who, inspection, week) not in rows_of(out)
         assert r.extra - found[0].extra == (r.result.objective or 0) - costs[0]
+        # each next repair searches a copy of the first one's model, its new exclusions fixed at 0:
+        # proven at the optimum of a model built for its own facts
+        assert r.result.status == "optimal"
+        assert solve(r.facts, DETERMINISTIC).objective == r.result.objective
     code, output = run(
         "replace",
         str(published),

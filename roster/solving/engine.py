@@ -81,23 +81,33 @@ class Search:
 
 def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Result:
     """Solve a scenario (see docs/cost.md for what is minimised) and return its `Result`."""
+    return solve_keeping(problem, config)[0]
+
+
+def solve_keeping(
+    problem: Scenario | Facts, config: SolveConfig | None = None, like: Built | None = None
+) -> tuple[Result, Built]:
+    """`solve`, also returning the model searched. Given `like`, the model of an earlier solve of
+    the same scenario with fewer assignments ruled out (`Facts.excluded`), the model is a copy of
+    it (`RosterModel.ruling_out`) instead of one built again."""
     config = config or SolveConfig()
     started = time.perf_counter()
     facts = problem if isinstance(problem, Facts) else Facts(problem)
-    built = build(facts, config)
+    built = build(facts, config, like)
     searched = search(built, config)
     status, roster = decide(built, searched, config)
-    return read_back(built, searched, status, roster, config, started)
+    return read_back(built, searched, status, roster, config, started), built
 
 
 # ------------------------------------------------------------------- build
 
 
-def build(facts: Facts, config: SolveConfig) -> Built:
-    """The model of every rule, hinted from `config.previous` when given, else (when replanning,
-    with `config.warm_start`) from the published roster."""
+def build(facts: Facts, config: SolveConfig, like: Built | None = None) -> Built:
+    """The model of every rule (a copy of `like`'s, see `solve_keeping`), hinted from
+    `config.previous` when given, else (when replanning, with `config.warm_start`) from the
+    published roster."""
     started = time.perf_counter()
-    m = constraints.build(facts)
+    m = constraints.build(facts) if like is None else like.m.ruling_out(facts)
     start, previous = "cold", None
     warm: tuple[str, Mapping[str, int], Sequence[Triple]] | None = None
     if config.previous is not None:
@@ -141,11 +151,15 @@ def complete(m: RosterModel, weeks: dict[str, int], assignments: list[Triple]) -
     copy = m.model.clone()
     copy.clear_hints()  # type: ignore[no-untyped-call]
     chosen = set(assignments)
-    for (i, w), var in m.runs.items():
-        if i in weeks:  # an inspection with no week in the roster (nobody on it) is placed freely
-            copy.add(copy.get_int_var_from_proto_index(var.index) == int(weeks[i] == w))
-    for triple, var in m.x.items():
-        copy.add(copy.get_int_var_from_proto_index(var.index) == int(triple in chosen))
+    fixed = [(var.index, int(weeks[i] == w)) for (i, w), var in m.runs.items() if i in weeks]
+    # (an inspection with no week in the roster, nobody on it, is placed freely)
+    fixed += [(var.index, int(triple in chosen)) for triple, var in m.x.items()]
+    variables = copy.proto.variables
+    for index, value in fixed:
+        domain = variables[index].domain
+        if not domain[0] <= value <= domain[len(domain) - 1]:
+            return None  # a constant `runs` (one allowed week) the roster does not keep
+        domain[0] = domain[len(domain) - 1] = value
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 5.0
@@ -158,8 +172,9 @@ def hint(m: RosterModel, weeks: dict[str, int], assignments: list[Triple], value
     """Hint every variable (`values`, from `complete`), or else the roster's weeks and assignments."""
     m.model.clear_hints()  # type: ignore[no-untyped-call]
     if values is not None:
-        for index, value in enumerate(values):
-            m.model.add_hint(m.model.get_int_var_from_proto_index(index), value)
+        hinted = m.model.proto.solution_hint
+        hinted.vars.extend(range(len(values)))
+        hinted.values.extend(values)
         return
     chosen = set(assignments)
     for (i, w), var in m.runs.items():

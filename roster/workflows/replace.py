@@ -18,7 +18,8 @@ from roster.costing import evaluate
 from roster.facts import Facts
 from roster.history import Change
 from roster.outputs.tables import Tables
-from roster.solving import Result, SolveConfig, solve
+from roster.solving import Result, SolveConfig
+from roster.solving.engine import Built, solve_keeping
 
 
 class ReplaceError(ValueError):
@@ -91,11 +92,13 @@ def repairs(
     cost_in_hand = evaluate(in_hand, before, in_hand.published_weeks).objective
     out: list[Repair] = []
     previous: Result | None = None
+    first: Built | None = None
     for rank in range(1, count + 1):
         facts = Facts(scenario, excluded=frozenset(excluded))
         # The first repair starts from the roster in hand; each next one from the repair before it,
-        # less the secondees now ruled out.
-        result = solve(facts, dataclasses.replace(config, previous=previous))
+        # less the secondees now ruled out, on a copy of the first one's model.
+        result, built = solve_keeping(facts, dataclasses.replace(config, previous=previous), first)
+        first = first or built
         previous = result
         if not result.has_roster or result.objective is None:
             break
