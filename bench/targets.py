@@ -68,11 +68,15 @@ def measure_commands(runs: int) -> dict[str, Any]:
         "load_before": os.getloadavg()[0],
         "year": whole_command(year_args, runs),
         "cohort": whole_command(cohort_args, runs),
+        "year_set": whole_command([*year_args, "--set", "rules.costs.rhythm=300"], runs),
     }
     done = subprocess.run(
         [sys.executable, str(HERE / "replan.py"), "--one", "1"], check=True, capture_output=True, text=True
     )
     out["replan"] = json.loads(done.stdout.strip().splitlines()[-1])
+    one = out["replan"]["replace_args"]
+    three = [*one[: one.index("--alternatives")], "--alternatives", "3"]
+    out["replace_three"] = whole_command(three, runs)
     served = {**os.environ, "ROSTER_SERVER_DIR": str(folder / "server")}
     server = subprocess.Popen(
         [sys.executable, "-m", "roster", "serve", "--idle", "10"],
@@ -187,6 +191,20 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
             "  the same, with `roster serve` running (≤ 1 s)",
             f"{served['wall']:.2f} s wall (median of {served['runs']}, exit {served['exit']})",
             2 not in served["exit"] and served["wall"] <= 1.0,
+        )
+    three = commands.get("replace_three")
+    if three is not None:
+        table.add_row(
+            "  (no target) roster replace, three repairs (its default), alone",
+            f"{three['wall']:.2f} s wall (median of {three['runs']}, exit {three['exit']})",
+            "-",
+        )
+    what_if = commands.get("year_set")
+    if what_if is not None:
+        table.add_row(
+            "(no target) roster solve of the year with a --set what-if, alone (the round-trip load)",
+            f"{what_if['wall']:.2f} s wall, against {y['wall']:.2f} s for the plain file",
+            "-",
         )
     return table
 

@@ -7,6 +7,7 @@ Files that machines read (the CSV columns, `summary.json`) keep the identifiers 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -255,5 +256,9 @@ def visible(text: str, keep_newlines: bool = False) -> str:
 
 def shortened(value: object, width: int = 60) -> str:
     """A value quoted in a message: visible, and cut to `width` characters with `…`."""
-    text = visible(str(value))
+    try:
+        text = visible(str(value))
+    except ValueError:  # a whole number past Python's 4,300 digits for writing one out
+        digits = round(int(value).bit_length() * math.log10(2)) if isinstance(value, int) else None
+        return f"a number of about {digits:,} digits" if digits else "a value too long to show"
     return text if len(text) <= width else f"{text[: width - 1]}…"

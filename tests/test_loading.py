@@ -441,6 +441,9 @@ def test_what_the_two_parsers_read_differently_is_bad_input_at_its_line(
 
 # ------------------------------------------------------ the C parser reads as the round-trip one
 
+DEEP_BLOCK = "".join("  " * i + f"k{i}:\n" for i in range(1, 30)) + "  " * 30 + "v: "
+"""Mappings nested 30 deep, 60 spaces in: with 40 brackets after it, past `MAX_DEPTH`."""
+
 EDITS = ["  - id: extra\n", "weeks: 9\n", "rules: {weeks_on: 3}\n", "- [a, b]\n", "x: 'a: b'\n", "# note\n"]
 
 
@@ -493,6 +496,18 @@ def test_every_bundled_scenario_reads_the_same_through_the_c_parser() -> None:
         "s: 'it''s'\nq: \"\\u00e9\"\nfold: >\n  two\n  lines\n",
         "- 1\n- {a: 2}\n",
         "",
+        # the C parser reads every document as YAML 1.2, the round-trip parser honours %YAML 1.1
+        "%YAML 1.1\n---\nb: yes\nn: 017\ns: 1:20\no: 0o17\nf: 1e3\n",
+        "\ufeff%YAML 1.1\n---\na: on\n",
+        "%YAML 1.1\n--- 017\n",
+        "%YAML 1.2\n---\na: yes\n",
+        # libyaml reads a value right after a quoted key in a flow list, the round-trip parser refuses it
+        '["a":1]\n',
+        'a: [x, "b":c]\n',
+        "a: [[b]:1]\n",
+        # nested past MAX_DEPTH below the 65 spaces and 16 dashes that `is_plain` looks for
+        "x:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 64)) + " " * 64 + "v: 1\n",
+        "x:\n" + DEEP_BLOCK + "[" * 40 + "]" * 40 + "\n",
     ],
 )
 def test_what_the_c_parser_makes_of_a_text_is_what_the_round_trip_parser_makes(text: str) -> None:
@@ -519,3 +534,44 @@ def test_an_edited_cohort_reads_the_same_through_the_c_parser(data: st.DataObjec
             text = text[:at] + data.draw(st.sampled_from(list("{}[]:-#'\"? ,\n"))) + text[at + 1 :]
     fast, slow = _both(text)
     assert fast == slow
+
+
+def test_a_variant_nested_too_deep_is_refused_at_its_line(tmp_path: Path) -> None:
+    """The tree built on the C parser has no depth limit of its own: past it, the round-trip
+    parser reads the file and refuses it where the limit is passed, as for a plain file."""
+    from tests.conftest import SCENARIOS
+
+    deep = DEEP_BLOCK + "[" * 40 + "]" * 40 + "\n"
+    variant = tmp_path / "deep.yaml"
+    variant.write_text(f"extends: {SCENARIOS / 'small.yaml'}\nx:\n{deep}", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(variant)
+    (problem,) = caught.value.problems
+    assert problem.line == 32 and "nested more than 64 deep" in problem.message
+
+
+def test_a_variant_under_yaml_1_1_reads_as_yaml_1_1(tmp_path: Path) -> None:
+    """`%YAML 1.1` is honoured in a variant, as the round-trip parser always has: `017` is 15."""
+    from tests.conftest import SCENARIOS
+
+    variant = tmp_path / "v.yaml"
+    variant.write_text(
+        f"%YAML 1.1\n---\nextends: {SCENARIOS / 'small.yaml'}\n"
+        "change: {inspections: {peel-kent: {secondees: 017}}}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(variant)
+    assert next(i for i in scenario.inspections if i.id == "peel-kent").secondees == 15
+
+
+@pytest.mark.parametrize("number", ["0x" + "f" * 5000, "9" * 5000])
+def test_a_whole_number_too_long_to_write_out_is_bad_input_not_a_crash(tmp_path: Path, number: str) -> None:
+    """Python refuses to write out a whole number past 4,300 digits: the message says its size."""
+    from tests.conftest import SCENARIOS
+
+    text = (SCENARIOS / "small.yaml").read_text(encoding="utf-8").replace("weeks: 4", f"weeks: {number}")
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    code = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out")])
+    assert code.exit_code == 2, code.output
+    assert "big.yaml:4" in code.output and "digits" in code.output

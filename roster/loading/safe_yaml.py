@@ -11,6 +11,7 @@ the text written, so that validation reports it at its key like any other wrong 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,15 @@ class _Constructor(RoundTripConstructor):
             raise
         except (ValueError, KeyError, TypeError, OverflowError) as exc:  # `!!int four`, `!!bool maybe`
             tag = str(node.tag).rsplit(":", 1)[-1]
+            digits = sum(c.isdigit() for c in str(node.value))
+            if tag == "int" and digits > sys.get_int_max_str_digits() > 0:
+                raise LimitError(
+                    None,
+                    None,
+                    f"a whole number of {digits:,} digits is too long to read (Python reads up to"
+                    f" {sys.get_int_max_str_digits():,}); write the number the key expects",
+                    node.start_mark,
+                ) from None
             raise LimitError(
                 None,
                 None,
@@ -183,13 +193,26 @@ and block nesting deeper than any scenario (`- - - ...`, deep indentation). Such
 round-trip parse, which reports each problem at its line."""
 
 
+DIRECTIVE = re.compile(r"^%", re.M)
+"""A directive (`%YAML 1.1`, `%TAG`): ruamel's C parser does not pass the document's `%YAML`
+version to the resolver, so that `yes`, `017` and `1:20` would read as YAML 1.2 there and as YAML
+1.1 in the round-trip parser."""
+
+ADJACENT = re.compile(r"[\"'\]}]\s*:(?!\s)")
+"""A value right after a quoted or bracketed key (`["a":1]`): libyaml reads some of these where the
+round-trip parser refuses them."""
+
+
 def is_plain(text: str) -> bool:
     """Whether the C parser reads `text` as the round-trip parser with the limits would: no
-    anchors or aliases (whose expansion that parser counts), nothing `UNUSUAL`, and brackets
-    nested within the limit."""
+    anchors or aliases (whose expansion that parser counts), nothing `UNUSUAL`, no `DIRECTIVE`,
+    nothing `ADJACENT`, and brackets nested within the limit."""
+    bare = text.removeprefix("\ufeff")
     return not (
         ANCHOR.search(text)
-        or UNUSUAL.search(text.removeprefix("\ufeff"))
+        or UNUSUAL.search(bare)
+        or DIRECTIVE.search(bare)
+        or ADJACENT.search(bare)
         or flow_nesting(text)[0] > MAX_DEPTH
     )
 
@@ -213,13 +236,32 @@ def _c_parser() -> YAML:
     return yaml
 
 
+def _deepest(tree: Any) -> int:
+    """How deep the lists and mappings of a tree nest (a mapping of scalars: 1), keys included."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = [part for pair in node.items() for part in pair]
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in children]
+    return deepest
+
+
 def load(text: str) -> Any:
     """The round-trip tree of `text`, within the limits: parsed in C when the text `is_plain`
-    and parses there; otherwise, and for every error (so that each message is the round-trip
+    and parses there within `MAX_DEPTH`; otherwise, and for every error (so that each message is the round-trip
     parser's own), by the round-trip parser."""
     if CParser is not None and is_plain(text):  # None: ruamel's C extension is not installed
         try:
-            return _c_parser().load(text)
+            tree = _c_parser().load(text)
         except (YAMLError, ValueError, OverflowError, RecursionError, TypeError):
             pass
+        else:
+            if _deepest(tree) < MAX_DEPTH:  # a node nested deeper: the round-trip parser says where
+                return tree
     return parser().load(text)
