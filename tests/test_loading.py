@@ -472,7 +472,7 @@ def test_every_bundled_scenario_reads_the_same_through_the_c_parser() -> None:
     and the same line for every key whichever parser reads it."""
     import sys
 
-    from roster.loading.safe_yaml import is_plain
+    from roster.loading.safe_yaml import _c_parser, is_plain
     from tests.conftest import ROOT
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -481,6 +481,9 @@ def test_every_bundled_scenario_reads_the_same_through_the_c_parser() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("scenarios/**/*.yaml"))]
     texts.append(dump(generate("year", 1)))
     assert sum(is_plain(t) for t in texts) >= len(texts) - 2  # the C parser reads nearly all
+    assert _c_parser().load('["a":1]\n') == [{"a": 1}]  # libyaml's reading: the C parser is in use
+    for text in filter(is_plain, texts):
+        _c_parser().load(text)  # the C path itself, not a silent fall-back to the pure parser
     for text in texts:
         fast, slow = _both(text)
         assert fast == slow

@@ -47,7 +47,7 @@ class _Composer(Composer):
         self._repeated = 0
 
     def compose_document(self) -> Any:
-        self._nesting, self._sizes, self._repeated = 0, {}, 0  # the parser is used again for --set
+        self._nesting, self._sizes, self._repeated = 0, {}, 0  # counts start again with each document
         return super().compose_document()
 
     def compose_node(self, parent: Any, index: Any) -> Any:

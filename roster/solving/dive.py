@@ -30,7 +30,7 @@ from typing import Any
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
-from constraints.model import RosterModel
+from constraints.model import RosterModel, fix
 
 INTEGRAL = 1e-6
 ASSIGNMENTS_PER_SECOND = 7000  # of sub-search, for the rounding to find a roster (see `Dive.seconds_needed`)
@@ -290,8 +290,7 @@ class Dive:
         sub = self.m.model.clone()
         sub.clear_hints()  # type: ignore[no-untyped-call]
         for index, value in fixed:
-            domain = sub.proto.variables[index].domain
-            domain[0] = domain[len(domain) - 1] = value
+            fix(sub, index, value)
         if start is not None:
             for index, value in enumerate(start[1]):
                 sub.add_hint(sub.get_int_var_from_proto_index(index), value)

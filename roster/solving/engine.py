@@ -23,7 +23,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 import constraints
-from constraints.model import RosterModel
+from constraints.model import RosterModel, fix
 from models import Scenario
 from roster.costing import evaluate
 from roster.facts import Facts
@@ -154,12 +154,9 @@ def complete(m: RosterModel, weeks: dict[str, int], assignments: list[Triple]) -
     fixed = [(var.index, int(weeks[i] == w)) for (i, w), var in m.runs.items() if i in weeks]
     # (an inspection with no week in the roster, nobody on it, is placed freely)
     fixed += [(var.index, int(triple in chosen)) for triple, var in m.x.items()]
-    variables = copy.proto.variables
     for index, value in fixed:
-        domain = variables[index].domain
-        if not domain[0] <= value <= domain[len(domain) - 1]:
+        if not fix(copy, index, value):
             return None  # a constant `runs` (one allowed week) the roster does not keep
-        domain[0] = domain[len(domain) - 1] = value
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 5.0

@@ -18,8 +18,7 @@ from roster.costing import evaluate
 from roster.facts import Facts
 from roster.history import Change
 from roster.outputs.tables import Tables
-from roster.solving import Result, SolveConfig
-from roster.solving.engine import Built, solve_keeping
+from roster.solving import Built, Result, SolveConfig, solve_keeping
 
 
 class ReplaceError(ValueError):
