@@ -130,6 +130,11 @@ def fix(model: cp_model.CpModel, index: int, value: int) -> bool:
     """Fix variable `index` of `model` (a copy, to search with it fixed) at `value`: its domain
     becomes that one value. False, and the domain unchanged, when `value` is outside it."""
     domain = model.proto.variables[index].domain
+    if len(domain) == 2:  # one interval, as every variable of the model has: the quick way
+        if not domain[0] <= value <= domain[1]:
+            return False
+        domain[0] = domain[1] = value
+        return True
     bounds = list(domain)
     if not any(low <= value <= high for low, high in zip(bounds[::2], bounds[1::2], strict=True)):
         return False

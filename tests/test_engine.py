@@ -494,3 +494,18 @@ def test_the_summary_says_where_a_stopped_searchs_roster_came_from(tmp_path: Pat
     source = stopped.result.model.get("fallback")
     assert source in FALLBACK_LABELS  # stopped at once: the greedy construction
     assert FALLBACK_LABELS[str(source)] in printed.getvalue()
+
+
+def test_fix_sets_a_copied_models_variable_to_one_value_of_its_domain() -> None:
+    """`fix` keeps a domain with holes valid and refuses a value outside it, unchanged."""
+    from ortools.sat.python import cp_model
+
+    from constraints.model import fix
+
+    m = cp_model.CpModel()
+    m.new_int_var_from_domain(cp_model.Domain.from_values([1, 3, 5]), "holed")
+    m.new_int_var(1, 1, "constant")
+    assert not fix(m, 0, 2) and list(m.proto.variables[0].domain) == [1, 1, 3, 3, 5, 5]
+    assert fix(m, 0, 3) and list(m.proto.variables[0].domain) == [3, 3]
+    assert not fix(m, 1, 0) and list(m.proto.variables[1].domain) == [1, 1]
+    assert fix(m, 1, 1)
