@@ -124,8 +124,9 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
     for title in ("target", "figure", "met"):
         table.add_column(title)
 
-    def add(target: str, figure: str, met: bool) -> None:
-        table.add_row(target, figure, "[green]yes[/]" if met else "[red]no[/]")
+    def add(target: str, figure: str, met: bool | None) -> None:
+        """A row; `met` None for a figure shown without a target."""
+        table.add_row(target, figure, "-" if met is None else "[green]yes[/]" if met else "[red]no[/]")
 
     y = commands["year"]
     for size, words, most in (
@@ -191,19 +192,18 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
             f"{served['wall']:.2f} s wall (median of {served['runs']}, exit {served['exit']})",
             2 not in served["exit"] and served["wall"] <= 1.0,
         )
-    three = commands.get("replace_three")
+    three, what_if = commands.get("replace_three"), commands.get("year_set")
     if three is not None:
-        table.add_row(
+        add(
             "  (no target) roster replace, three repairs (its default), alone",
             f"{three['wall']:.2f} s wall (median of {three['runs']}, exit {three['exit']})",
-            "-",
+            None,
         )
-    what_if = commands.get("year_set")
     if what_if is not None:
-        table.add_row(
+        add(
             "(no target) roster solve of the year with a --set what-if, alone (the round-trip load)",
             f"{what_if['wall']:.2f} s wall, against {y['wall']:.2f} s for the plain file",
-            "-",
+            None,
         )
     return table
 
