@@ -17,9 +17,17 @@ def _interrupted_while_starting(_signum: int, _frame: object) -> None:
 
 signal.signal(signal.SIGINT, _interrupted_while_starting)  # restored once the imports are done
 
+# What every command needs is imported here; what one command needs, in that command, so that
+# the others start without it (`roster serve` loads it all: WARM below). pandas loads while the
+# search runs (roster.deferred).
+from roster.deferred import cp_model_without_pandas, import_in_background
+
+cp_model_without_pandas()
+
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,15 +36,10 @@ from rich.table import Table
 
 from models import Scenario, bundled_bodies
 from models.base import did_you_mean
-from roster.analysis.check import REQUIRED, Violation, check_report
-from roster.analysis.explain import explain_inspection, explain_secondee
 from roster.analysis.journeys import MARGIN, journeys_to_measure
-from roster.analysis.overview import overview
 from roster.facts import Arrangement, Facts
 from roster.labels import COST_TERM_LABELS, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
-from roster.loading.sheets import is_scenario_folder
-from roster.loading.workbook import import_workbook
 from roster.outputs.folder import (
     SOLVED_FILES,
     FolderError,
@@ -49,18 +52,6 @@ from roster.outputs.folder import (
     safe_name,
     write_folder,
 )
-from roster.outputs.report import FORMATS as REPORT_FORMATS
-from roster.outputs.report import NoRosterError, ReportError, kept_reports
-from roster.outputs.report import load as load_report
-from roster.outputs.report import report as make_report
-from roster.outputs.scenario_files import (
-    check_writable,
-    scenario_yaml,
-    travel_bytes,
-    travel_csv,
-    workbook_bytes,
-    write_file,
-)
 from roster.outputs.tables import Tables
 from roster.outputs.terminal import (
     progress_printer,
@@ -71,14 +62,9 @@ from roster.outputs.terminal import (
 )
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
-from roster.workflows.compare import comparison
-from roster.workflows.compare import outcomes as compare_outcomes
-from roster.workflows.parallel import cores
-from roster.workflows.rebuild import RosterInputError
-from roster.workflows.rebuild import rebuild as rebuild_roster
-from roster.workflows.regress import regress as run_regression
-from roster.workflows.regress import samples, write_junit
-from roster.workflows.replace import ReplaceError, repairs
+
+if TYPE_CHECKING:
+    from roster.analysis.check import Violation
 
 signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on a Ctrl-C stops the work in hand
 
@@ -143,6 +129,8 @@ def validate(
     ],
 ) -> None:
     """Check scenario files and show who can go where."""
+    from roster.analysis.overview import overview
+
     bad = 0
     for path in scenarios:
         try:
@@ -298,6 +286,7 @@ def solve(
             deterministic=deterministic,
             log=log,
             on_progress=None if quiet or log else progress_printer(console),
+            on_search=import_in_background,
         )
     except ConfigError as exc:
         raise fail(str(exc)) from None
@@ -334,7 +323,7 @@ def solve(
             folder,
             tables.files(),
             inputs,
-            extend=(lambda staging: make_report(staging, previous=previous)) if report_ else None,
+            extend=_report_writer(previous) if report_ else None,
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
@@ -345,6 +334,13 @@ def solve(
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+def _report_writer(previous: Path) -> Callable[[Path], object]:
+    """What adds the reports (--report) to a folder being written; their libraries load only then."""
+    from roster.outputs.report import report
+
+    return lambda staging: report(staging, previous=previous)
 
 
 def _previous_calendars(source: Path | None, folder: Path) -> Path:
@@ -395,6 +391,8 @@ def check(
     frozen_before: Annotated[str | None, typer.Option(help="As given to solve --frozen-before.")] = None,
 ) -> None:
     """Check any roster against every rule, and recompute its cost."""
+    from roster.analysis.check import check_report
+
     loaded = _load(
         scenario, Overrides(baseline=str(baseline) if baseline else None, frozen_before=frozen_before)
     )
@@ -439,6 +437,8 @@ def explain(
     ] = None,
 ) -> None:
     """Why is this secondee not on more inspections? Why is nobody local on this team?"""
+    from roster.analysis.explain import explain_inspection, explain_secondee
+
     loaded = _load(scenario)
     known_i = {i.id for i in loaded.inspections}
     known_s = {s.id for s in loaded.secondees}
@@ -510,6 +510,11 @@ def report(
     ] = "xlsx,html,ics",
 ) -> None:
     """Write an Excel workbook, a one-page HTML report and calendars from an output folder."""
+    from roster.outputs.report import FORMATS as REPORT_FORMATS
+    from roster.outputs.report import NoRosterError, ReportError, kept_reports
+    from roster.outputs.report import load as load_report
+    from roster.outputs.report import report as make_report
+
     formats = [f.strip() for f in format_.split(",") if f.strip()]
     unknown = [f for f in formats if f not in REPORT_FORMATS]
     if unknown or not formats:
@@ -548,6 +553,8 @@ def report(
 def _comparable(item: Path) -> Scenario | None:
     """A scenario file that loads (its scenario), or a solved output folder (None); else bad input
     (before any solve)."""
+    from roster.loading.sheets import is_scenario_folder
+
     if not item.exists():
         raise fail(f"{item}: no such file or folder")
     if is_scenario_folder(item) or item.is_file():
@@ -561,6 +568,8 @@ JOBS_HELP = "Scenarios solved at once, each in its own process (default: the num
 
 
 def _jobs(jobs: int | None) -> int:
+    from roster.workflows.parallel import cores
+
     if jobs is not None and jobs < 1:
         raise fail(f"--jobs: expected 1 or more; found {jobs}")
     return jobs or cores()
@@ -575,6 +584,9 @@ def compare(
     jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
 ) -> None:
     """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
+    from roster.workflows.compare import comparison
+    from roster.workflows.compare import outcomes as compare_outcomes
+
     count = _jobs(jobs)
     loaded = {item: scenario for item in items if (scenario := _comparable(item)) is not None}
     try:
@@ -651,6 +663,8 @@ def replace(
     ] = False,
 ) -> None:
     """X cannot go on inspection Y (or in week W): who instead? The few best repairs, each a whole roster."""
+    from roster.workflows.replace import ReplaceError, repairs
+
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if inspection is None and week is None:
         raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
@@ -737,6 +751,9 @@ def regress(
     ] = None,
 ) -> None:
     """Re-solve every sample deterministically, check it, and compare it with its baseline (CI)."""
+    from roster.workflows.regress import regress as run_regression
+    from roster.workflows.regress import samples, write_junit
+
     root = scenarios or Path(str(resources.files("scenarios")))
     count = _jobs(jobs)
     if not root.is_dir():
@@ -809,11 +826,24 @@ def serve(
 
 WARM = (
     "highspy",  # the LP rounding of a large model
+    "ortools.sat.cp_model_pb2",  # its copy of the model (roster.solving.dive)
+    "pandas",  # the tables (roster.deferred)
+    # what each command imports for itself (the others start without it)
+    "roster.analysis.check",
     "roster.analysis.explain",
+    "roster.analysis.overview",
+    "roster.loading.sheets",
+    "roster.loading.workbook",
     "roster.outputs.calendars",
     "roster.outputs.excel",
     "roster.outputs.report",
+    "roster.outputs.scenario_files",
     "roster.solving.engine",
+    "roster.workflows.compare",
+    "roster.workflows.parallel",
+    "roster.workflows.rebuild",
+    "roster.workflows.regress",
+    "roster.workflows.replace",
 )
 
 
@@ -831,6 +861,8 @@ def template(
     force: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Write a blank scenario workbook to fill in: programme, inspections, secondees, travel, bodies."""
+    from roster.outputs.scenario_files import check_writable, workbook_bytes, write_file
+
     try:
         check_writable(file, force, suffixes=WORKBOOK)
         write_file(file, workbook_bytes(None))
@@ -853,6 +885,8 @@ def export(
     force: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Write a scenario as a workbook (a variant with everything it extends), to edit and import back."""
+    from roster.outputs.scenario_files import check_writable, workbook_bytes, write_file
+
     loaded = _load(scenario)
     try:
         check_writable(file, force, loaded.source_files, WORKBOOK)
@@ -876,6 +910,9 @@ def import_(
     force: Annotated[bool, typer.Option(help="Replace the YAML file if it exists.")] = False,
 ) -> None:
     """Write a workbook (or a folder of CSV files) as a scenario YAML file, after checking all of it."""
+    from roster.loading.workbook import import_workbook
+    from roster.outputs.scenario_files import check_writable, scenario_yaml, write_file
+
     target = out or workbook.with_name(f"{workbook.stem if workbook.suffix else workbook.name}.yaml")
     try:
         check_writable(target, force, [workbook], (".yaml", ".yml"))
@@ -912,6 +949,11 @@ def rebuild(
     ] = False,
 ) -> None:
     """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
+    from roster.outputs.report import ReportError
+    from roster.outputs.report import report as make_report
+    from roster.workflows.rebuild import RosterInputError
+    from roster.workflows.rebuild import rebuild as rebuild_roster
+
     loaded = _load(scenario)
     inputs = [Path(f) for f in loaded.source_files] + [_roster_file(roster)]
     try:
@@ -975,6 +1017,8 @@ def travel(
     force: Annotated[bool, typer.Option(help="Replace the --out file if it exists.")] = False,
 ) -> None:
     """Which journeys to measure: the estimated ones that a 20% error would change."""
+    from roster.outputs.scenario_files import check_writable, travel_bytes, travel_csv, write_file
+
     loaded = _load(scenario)
     facts = Facts(loaded)
     try:
@@ -1025,6 +1069,8 @@ def travel(
 
 def _journeys_used(scenario: Scenario, roster: Path) -> set[tuple[str, str]]:
     """The (secondee, body) pairs of a roster; unknown ids are bad input."""
+    from roster.analysis.check import REQUIRED
+
     body_of = {i.id: i.body for i in scenario.inspections}
     people = {p.id for p in scenario.secondees}
     table = read_tables(roster)["roster"]

@@ -12,13 +12,16 @@ import itertools
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models import Scenario
 from roster import facts as f
 from roster.frames import rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 REQUIRED = ("inspection", "week", "secondee")
 """The columns a roster needs at least: any hand-made roster.csv with these can be checked."""

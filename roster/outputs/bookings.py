@@ -16,11 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from roster.frames import rows
 from roster.labels import arrives_words, rooms_words
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 BOOKING_COLUMNS = [
     "booking",

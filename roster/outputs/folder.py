@@ -23,15 +23,18 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models import Scenario
 from models.base import did_you_mean
 from roster import frames
 from roster.outputs.schema import summary_problems, table_problems
 from roster.solving.result import Result, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 ROSTER_FILE = "roster.csv"
 SUMMARY_FILE = "summary.json"

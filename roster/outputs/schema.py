@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from roster.labels import shortened
 from roster.outputs.bookings import BOOKING_COLUMNS, BOOKING_EXTRA, NOTICE_COLUMNS, NOTICE_EXTRA
@@ -31,6 +29,11 @@ from roster.outputs.tables import (
     STAY_EXTRA,
     WEEK_COLUMNS,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models import bundled_bodies
 from roster.frames import rows, totals
@@ -21,6 +19,11 @@ from roster.outputs.bookings import Block, make_blocks, read_blocks
 from roster.outputs.folder import DATA_FILES, FolderError, read_tables
 from roster.outputs.schema import REPORT_KEYS, WRITTEN, table_problems
 from roster.solving.result import Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 OPTIONAL = ("bookings.csv",)
 """Data files a folder written by an earlier version may lack: the reports make them again."""

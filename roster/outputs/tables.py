@@ -9,9 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models import Scenario
 from roster.analysis.explain import shortfall_reason
@@ -29,6 +27,11 @@ from roster.outputs.bookings import (
     read_blocks,
 )
 from roster.solving.result import Result
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 
 @dataclass(frozen=True)

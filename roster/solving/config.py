@@ -68,6 +68,9 @@ class SolveConfig:
         Print CP-SAT's own search log.
     on_progress
         Called with each improvement (from the solver's thread).
+    on_search
+        Called once as the search begins, from the caller's thread: the CLI starts importing
+        pandas then (`roster.deferred`), while CP-SAT, which leaves Python free, searches.
     previous
         A roster to start from (a warm start): every variable is hinted from it.
     warm_start
@@ -94,6 +97,7 @@ class SolveConfig:
     gap: float = 0.0
     log: bool = False
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False, compare=False)
+    on_search: Callable[[], object] | None = field(default=None, repr=False, compare=False)
     previous: Result | None = field(default=None, repr=False, compare=False)
     warm_start: bool = False
     lp_rounding: bool = True

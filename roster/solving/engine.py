@@ -229,6 +229,8 @@ def search(built: Built, config: SolveConfig) -> Search:
             solver.parameters.copy_from(replace(config, workers=config.workers - 1).parameters())
     try:
         stop = beside.dive.stop if beside is not None else None
+        if config.on_search is not None:
+            config.on_search()
         cp_status = _solve_stoppable(solver, built.m.model, watcher, stop)
     except BaseException:
         if beside is not None:

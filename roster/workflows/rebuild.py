@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from models import Scenario
 from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
@@ -19,6 +18,11 @@ from roster.costing import evaluate
 from roster.facts import Facts
 from roster.outputs.tables import Tables
 from roster.solving.result import Result, Status, Triple
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from roster.deferred import pandas as pd
 
 SOURCE = "rebuilt from {}"
 """`summary.json` `source` of a rebuilt folder."""
