@@ -670,7 +670,9 @@ def replace(
         raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
     try:
         summary = read_summary(folder / "summary.json")
-        config = SolveConfig(time_limit=time_limit, deterministic=deterministic)
+        config = SolveConfig(
+            time_limit=time_limit, deterministic=deterministic, on_search=import_in_background
+        )
     except (FolderError, ConfigError) as exc:
         raise fail(str(exc)) from None
     path = _scenario_of(folder, summary, scenario)

@@ -63,8 +63,12 @@ def cp_model_without_pandas() -> None:
     cp_model.__dict__["pd"] = pandas
 
 
-def import_in_background() -> threading.Thread:
-    """Import pandas in a thread of its own (started, returned)."""
-    thread = threading.Thread(target=importlib.import_module, args=("pandas",), daemon=True)
-    thread.start()
-    return thread
+def import_in_background() -> None:
+    """Import pandas in a thread of its own, unless it is imported or being imported already."""
+    global _importing
+    if _importing is None and "pandas" not in sys.modules:
+        _importing = threading.Thread(target=importlib.import_module, args=("pandas",), daemon=True)
+        _importing.start()
+
+
+_importing: threading.Thread | None = None

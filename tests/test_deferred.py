@@ -93,6 +93,26 @@ def test_the_deferred_pandas_is_the_library() -> None:
         deferred.pandas.no_such_name  # noqa: B018
 
 
+def test_a_replan_is_loaded_and_built_without_pandas() -> None:
+    """The published roster is read without pandas, so that a replan's (and `roster replace`'s)
+    pandas loads while it searches too."""
+    found = fresh(
+        f"""
+        import sys
+        import cli
+        from roster.facts import Facts
+        from roster.loading import load_scenario
+        from roster.solving import SolveConfig, solve
+        scenario = load_scenario({str(SCENARIOS / "replan" / "leaver.yaml")!r})
+        found = {{"rows": len(scenario.published.rows), "pandas": "pandas" in sys.modules}}
+        result = solve(Facts(scenario), SolveConfig(deterministic=True, on_search=cli.import_in_background))
+        found["status"] = result.status.value
+        """
+    )
+    assert found == {"rows": found["rows"], "pandas": False, "status": "optimal"}
+    assert isinstance(found["rows"], int) and found["rows"] > 0
+
+
 def test_a_fresh_solve_writes_a_valid_folder(tmp_path: Path) -> None:
     """The whole command in a new process (pandas imported while it searches)."""
     scenario = SCENARIOS / "cohort.yaml"

@@ -15,13 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import groupby, pairwise
 from pathlib import Path
-from typing import Any
 
 from models import Scenario
 from models.base import did_you_mean
 from models.baseline import PublishedRoster, PublishedRow
 from roster import facts as f
-from roster.frames import CsvError, read_csv
+from roster.frames import CsvError, Records, read_records
 from roster.loading.errors import Problem, ScenarioError
 
 Removed = Mapping[tuple[str, str], tuple[str, int | None]]
@@ -66,7 +65,7 @@ def read_published(scenario: Scenario, removed: Removed) -> PublishedRoster:
             f"no published roster at {path}: give the roster.csv of the published solve, or its output folder"
         )
     try:
-        table = read_csv(path)
+        table = read_records(path)  # not pandas: it loads while the search runs (roster.deferred)
     except CsvError as exc:
         raise at_key(str(exc)) from None
     missing = [c for c in COLUMNS if c not in table.columns]
@@ -75,7 +74,7 @@ def read_published(scenario: Scenario, removed: Removed) -> PublishedRoster:
             f"{path} has no column(s) {', '.join(missing)}: a roster has at least {', '.join(COLUMNS)}"
         )
     problems: list[Problem] = []
-    rows = _rows(scenario, path, table.to_dict("records"), removed, problems)
+    rows = _rows(scenario, path, table, removed, problems)
     weeks = _inspection_weeks(scenario, path.parent / "inspections.csv", rows, problems)
     if not problems:
         _History(scenario, path, rows, removed, problems, weeks).check()
@@ -97,7 +96,7 @@ def _inspection_weeks(
     if not path.is_file():
         return ()
     try:
-        table = read_csv(path)
+        table = read_records(path)
     except CsvError as exc:
         problems.append(Problem(str(path), None, "", str(exc)))
         return ()
@@ -106,7 +105,8 @@ def _inspection_weeks(
     by_rows = {r.inspection: r.week for r in rows}
     known = {i.id for i in scenario.inspections}
     out = []
-    for n, (ident, text) in enumerate(zip(table["inspection"], table["week"], strict=True), start=2):
+    for n, row in zip(table.lines, table.rows, strict=True):
+        ident, text = row["inspection"], row["week"]
         if not text or ident not in known:
             continue
         try:
@@ -129,13 +129,13 @@ def _inspection_weeks(
 
 
 def _rows(
-    scenario: Scenario, path: Path, records: list[dict[Any, Any]], removed: Removed, problems: list[Problem]
+    scenario: Scenario, path: Path, records: Records, removed: Removed, problems: list[Problem]
 ) -> list[PublishedRow]:
     """The rows, each with a known id (or one `remove:` names) and a Monday."""
     people = {p.id for p in scenario.secondees}
     inspections = {i.id for i in scenario.inspections}
     out = []
-    for n, record in enumerate(records, start=2):
+    for n, record in zip(records.lines, records.rows, strict=True):
         ok = True
         for column, known, kind in (
             ("secondee", people, "secondees"),
