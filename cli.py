@@ -229,7 +229,7 @@ def solve(
     time_limit: Annotated[
         float | None,
         typer.Option(
-            help="Seconds of search (default 60), a large model's LP rounding included; with --deterministic, the solver's deterministic time units (default 30)."
+            help="Seconds from the start of the solve (default 60): the model's build, the search and a large model's LP rounding; with --deterministic, the solver's deterministic time units (default 30)."
         ),
     ] = None,
     gap: Annotated[

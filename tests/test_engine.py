@@ -509,3 +509,24 @@ def test_fix_sets_a_copied_models_variable_to_one_value_of_its_domain() -> None:
     assert fix(m, 0, 3) and list(m.proto.variables[0].domain) == [3, 3]
     assert not fix(m, 1, 0) and list(m.proto.variables[1].domain) == [1, 1]
     assert fix(m, 1, 1)
+
+
+def test_a_wall_clock_limit_counts_from_the_solve_call() -> None:
+    """The build comes out of the limit: a search asked to start after the limit has passed
+    gets no time (a solve then returns its fallback roster), one within it gets the rest."""
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from roster.solving import engine
+    from roster.solving.config import SolveConfig
+
+    facts = Facts(load_scenario(SCENARIOS / "cohort.yaml"))
+    config = SolveConfig(time_limit=5.0)
+    built = engine.build(facts, config)
+    late = engine.search(built, config, started=time.perf_counter() - 10.0)
+    assert late.cp_status == cp_model.UNKNOWN and late.found is None and late.seconds < 1.0
+    in_time = engine.search(built, config, started=time.perf_counter())
+    assert in_time.proven
+    deterministic = SolveConfig(deterministic=True)
+    assert engine.search(engine.build(facts, deterministic), deterministic, started=0.0).proven

@@ -94,7 +94,7 @@ def solve_keeping(
     started = time.perf_counter()
     facts = problem if isinstance(problem, Facts) else Facts(problem)
     built = build(facts, config, like)
-    searched = search(built, config)
+    searched = search(built, config, started)
     status, roster = decide(built, searched, config)
     return read_back(built, searched, status, roster, config, started), built
 
@@ -199,17 +199,21 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.report(step)
 
 
-def search(built: Built, config: SolveConfig) -> Search:
+def search(built: Built, config: SolveConfig, started: float | None = None) -> Search:
     """Run CP-SAT on the model; a stop (Ctrl-C, SIGTERM, the time or gap limit) keeps its best roster.
+
+    A wall-clock limit counts from `started` (time.perf_counter() when the solve began) when given:
+    the model's build comes out of it, so that a solve given 1 s answers 1 s after it was asked.
 
     On a large model with a wall-clock limit, the LP relaxation is rounded beside the search in
     its last `DIVE_LEAD` seconds or so (from its start, when the limit is shorter), so that a search
     stopped by its limit has a near-optimal roster in hand at the limit, not a second after it.
     """
+    searching = time.perf_counter()
+    config = _left(config, started, searching)
     solver = cp_model.CpSolver()
     solver.parameters.copy_from(config.parameters())
     watcher = _Watcher(config.on_progress)
-    searching = time.perf_counter()
     deadline = None if config.deterministic else searching + config.time_limit
     if config.on_progress is not None:
         report = config.on_progress
@@ -252,6 +256,13 @@ def search(built: Built, config: SolveConfig) -> Search:
     first = watcher.history[0].seconds if watcher.history else None
     lp = beside.dive.lp if beside is not None else None
     return Search(cp_status, found, bound, proven, seconds, searching, first, dived, lp)
+
+
+def _left(config: SolveConfig, started: float | None, now: float) -> SolveConfig:
+    """`config` with the wall-clock seconds left at `now` of a limit counted from `started`."""
+    if started is None or config.deterministic:
+        return config
+    return replace(config, time_limit=max(0.0, config.time_limit - (now - started)))
 
 
 def _dives_beside(built: Built, config: SolveConfig, seconds: float) -> bool:
