@@ -59,6 +59,7 @@ from roster.outputs.terminal import (
     show_changes,
     show_repairs,
     show_roster,
+    show_status,
 )
 from roster.solving import ConfigError, Result, SolveConfig, Status
 from roster.solving import solve as engine_solve
@@ -327,7 +328,9 @@ def solve(
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
-    if not quiet:
+    if quiet:
+        show_status(console, tables)
+    else:
         show_roster(console, tables, grid)
     if loaded.published is not None:
         show_changes(console, tables, table=not quiet)
@@ -657,7 +660,9 @@ def replace(
     alternatives: Annotated[int, typer.Option(min=1, max=10, help="How many repairs to offer.")] = 3,
     choose: Annotated[int, typer.Option(min=1, help="Which repair to write (1 is the best).")] = 1,
     out: Annotated[Path | None, typer.Option(help="Where to write it (default: FOLDER-replace/).")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds of search per repair.")] = 10.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds per repair, from its start (the copy of its model included).")
+    ] = 10.0,
     deterministic: Annotated[
         bool, typer.Option(help="One worker, fixed seed, deterministic time limit.")
     ] = False,

@@ -57,6 +57,8 @@ def test_deterministic_mode_gives_identical_files(tmp_path: Path) -> None:
 def test_default_scenario_is_the_bundled_cohort(tmp_path: Path) -> None:
     code, output = run("solve", "--out", str(tmp_path), "--deterministic", "--quiet")
     assert code == 0, output
+    assert "Status: optimal (proven)" in output  # --quiet prints the summary line alone
+    assert "Week by week" not in output and "Cost" not in output
     assert json.loads((tmp_path / "summary.json").read_text())["scenario"]["name"] == "Autumn 2026 cohort A"
 
 

@@ -212,6 +212,12 @@ def show_costs(console: Console, tables: Tables) -> None:
         Text("total (the objective)", style="bold"), Text(pounds(summary["objective"]), style="bold")
     )
     console.print(costs)
+    show_status(console, tables)
+
+
+def show_status(console: Console, tables: Tables) -> None:
+    """The summary line: the status, the bound and the gap, hotel nights, travel, staffing."""
+    summary = tables.summary
     gap = summary["gap"]
     console.print(
         f"Status: {STATUS_LABELS[summary['status']]}; best bound {pounds(summary['best_bound'])};"

@@ -45,8 +45,8 @@ class SolveConfig:
     Parameters
     ----------
     time_limit
-        Wall-clock seconds from the solve call: the facts, the model's build and the search, the LP
-        rounding beside it included (ignored in deterministic mode, which uses
+        Wall-clock seconds from the solve call: the model's build and the search, the LP rounding
+        beside it included (ignored in deterministic mode, which uses
         `deterministic_limit`). 0 returns the fallback roster at once.
     workers
         Parallel CP-SAT workers.
