@@ -957,7 +957,6 @@ def rebuild(
 ) -> None:
     """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
     from roster.outputs.report import ReportError
-    from roster.outputs.report import report as make_report
     from roster.workflows.rebuild import RosterInputError
     from roster.workflows.rebuild import rebuild as rebuild_roster
 
@@ -979,7 +978,7 @@ def rebuild(
             out,
             rebuilt.tables.files(),
             inputs,
-            extend=(lambda staging: make_report(staging, previous=previous)) if report_ else None,
+            extend=_report_writer(previous) if report_ else None,
         )
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None

@@ -20,8 +20,6 @@ from roster.frames import rows
 
 if TYPE_CHECKING:
     import pandas as pd
-else:
-    from roster.deferred import pandas as pd
 
 REQUIRED = ("inspection", "week", "secondee")
 """The columns a roster needs at least: any hand-made roster.csv with these can be checked."""

@@ -32,8 +32,6 @@ from roster.outputs.tables import (
 
 if TYPE_CHECKING:
     import pandas as pd
-else:
-    from roster.deferred import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ from roster.solving.result import Status
 
 if TYPE_CHECKING:
     import pandas as pd
-else:
-    from roster.deferred import pandas as pd
 
 OPTIONAL = ("bookings.csv",)
 """Data files a folder written by an earlier version may lack: the reports make them again."""

@@ -21,8 +21,6 @@ from roster.solving.result import Result, Status, Triple
 
 if TYPE_CHECKING:
     import pandas as pd
-else:
-    from roster.deferred import pandas as pd
 
 SOURCE = "rebuilt from {}"
 """`summary.json` `source` of a rebuilt folder."""
