@@ -410,6 +410,81 @@ def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_t
     assert stopped.best_bound is not None and stopped.best_bound <= proven.objective  # the LP's
 
 
+def test_a_limit_with_almost_no_time_left_still_rounds_beside_the_search_not_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However little of a wall-clock limit is left once the model is built, the LP is rounded
+    beside the search (so that the two overlap), never only after it; a rounding that starts
+    past its deadline still finds a roster, which passes the checker."""
+    from roster.solving import engine
+    from roster.solving.config import SolveConfig
+
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    proven = solve_checked(scenario, tmp_path / "proven")
+    monkeypatch.setattr(engine, "DIVE_FROM", 0)
+    started: list[float] = []
+    real_init = engine._Beside.__init__
+
+    def init(self: engine._Beside, *args: object) -> None:
+        real_init(self, *args)  # type: ignore[arg-type]
+        started.append(self.lead)
+
+    monkeypatch.setattr(engine._Beside, "__init__", init)
+    after: list[object] = []
+    monkeypatch.setattr(engine, "lp_rounding", lambda *_: after.append(1))
+    stopped = solve_checked(scenario, tmp_path / "stopped", SolveConfig(time_limit=0.001))
+    assert started and not after
+    assert proven.objective is not None and stopped.objective is not None
+    assert proven.objective <= stopped.objective
+
+
+def test_the_rounding_lead_grows_with_the_build_on_a_slower_machine() -> None:
+    """The rounding beside the search starts `DIVE_LEAD` seconds (per its size) before the
+    deadline, or earlier when the model took long to build: its own seconds grow the same way."""
+    import time
+
+    import constraints
+    from roster.solving import engine
+
+    facts = Facts(load_scenario(SCENARIOS / "cohort.yaml"))
+    m = constraints.build(facts)
+    for build_seconds, lead in ((0.0, engine.DIVE_LEAD), (1.0, engine.DIVE_LEAD_PER_BUILD)):
+        built = engine.Built(facts, m, build_seconds, "cold", None)
+        beside = engine._Beside(built, engine._Watcher(None), time.perf_counter() + 600)
+        assert beside.lead == pytest.approx(lead)
+        beside.finish(stop=True)
+
+
+@pytest.mark.parametrize(("above", "goes_on"), [(1.05, True), (1.005, False)])
+def test_a_rounding_past_its_deadline_goes_on_until_within_one_percent_of_the_lp(
+    monkeypatch: pytest.MonkeyPatch, above: float, goes_on: bool
+) -> None:
+    """Past its deadline, a rounding whose first sub-search is more than 1% above the LP's bound
+    gives its second sub-search the time a roster needs; within 1%, it ends there."""
+    import time
+
+    import constraints
+    from roster.solving import dive
+
+    facts = Facts(load_scenario(SCENARIOS / "cohort.yaml"))
+    m = constraints.build(facts)
+    rounding = dive.Dive(m, deterministic=False)
+    given: list[float] = []
+
+    def sub_search(
+        _fixed: object, start: tuple[float, list[int]] | None, seconds: float
+    ) -> tuple[float, list[int]] | None:
+        given.append(seconds)
+        assert rounding.bound is not None
+        return start or (above * rounding.bound, [0] * len(m.model.proto.variables))
+
+    monkeypatch.setattr(rounding, "_sub_search", sub_search)
+    rounding.run(deadline=time.perf_counter())  # already past
+    assert len(given) == 2
+    assert (given[1] >= 0.7 * rounding.seconds_needed()) is goes_on
+    assert goes_on or given[1] == 0.0
+
+
 def test_a_rounding_stopped_after_its_lp_hands_the_lp_to_the_rounding_after_the_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

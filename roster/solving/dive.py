@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 INTEGRAL = 1e-6
 ASSIGNMENTS_PER_SECOND = 7000  # of sub-search, for the rounding to find a roster (see `Dive.seconds_needed`)
 SECOND_SECONDS = 0.6  # at most, before a deadline, for the second sub-search (it takes 0.3-0.8 s on a year)
+GOOD_ENOUGH = 1.01  # a rounding past its deadline goes on to its second sub-search unless within 1% of the LP
 WINDOW = 10  # weeks re-searched at a time once the rounding has a roster, until a deadline
 WINDOW_SECONDS = 0.3  # for each window (started only with that much time left)
 
@@ -226,7 +227,7 @@ class Dive:
     def run(self, deadline: float | None = None) -> list[int] | None:
         """The rounding (`rounded`), or, given a `deadline` (time.perf_counter()), its
         sub-searches sharing the time left before it once the LP is solved, and past it only as
-        long as a first roster needs."""
+        long as a first roster within 1% of the LP's bound needs (`GOOD_ENOUGH`)."""
         if self.lp is None:
             rows = lp_rows(self.m.model)
             self.lp = solve_lp(rows)
@@ -252,7 +253,7 @@ class Dive:
 
             first = self._sub_search(whole, None, max(0.5 * left(), 0.3 * need))
             second = self._sub_search(
-                ones, first, min(SECOND_SECONDS, left()) if first is not None else max(left(), 0.7 * need)
+                ones, first, min(SECOND_SECONDS, left()) if self._good(first) else max(left(), 0.7 * need)
             )
         found = [s for s in (first, second) if s is not None]
         if not found:
@@ -261,6 +262,13 @@ class Dive:
         if deadline is not None:
             best = self._windows(best, deadline)
         return best[1]
+
+    def _good(self, found: tuple[float, list[int]] | None) -> bool:
+        """Whether a roster found is good enough to end on at a deadline: within `GOOD_ENOUGH`
+        of the LP's bound (the first sub-search alone ended 5.8% above the optimum on one year)."""
+        if found is None:
+            return False
+        return self.bound is None or found[0] <= GOOD_ENOUGH * max(self.bound, 1.0)
 
     def _windows(self, best: tuple[float, list[int]], deadline: float) -> tuple[float, list[int]]:
         """Until `deadline`, re-search the roster `WINDOW` weeks at a time (every variable outside

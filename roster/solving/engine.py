@@ -38,9 +38,11 @@ DIVE_FROM = (
     3000  # assignment variables (a year: 7,000; a cohort: 1,500): worth rounding the LP when stopped early
 )
 DIVE_WHEN_ABOVE = 1.005  # ... while the roster in hand is more than 0.5% above the bound
-DIVE_AT_LEAST = 0.5  # seconds of search, for a rounding beside it
 DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside the search, for a
 # year (whose rounding takes 0.5-1 s); more for a larger model, in proportion to `Dive.seconds_needed`
+DIVE_LEAD_PER_BUILD = 6.0  # ... and at least this many times the model's build: on a slower machine
+# the rounding takes longer in proportion (a year's build 0.2 s and rounding 0.5-1 s on one machine,
+# 0.35-0.5 s and 1-1.5 s on one half as quick)
 
 
 @dataclass(frozen=True)
@@ -206,8 +208,9 @@ def search(built: Built, config: SolveConfig, started: float | None = None) -> S
     the model's build comes out of it, so that a solve given 1 s answers 1 s after it was asked.
 
     On a large model with a wall-clock limit, the LP relaxation is rounded beside the search in
-    its last `DIVE_LEAD` seconds or so (from its start, when the limit is shorter), so that a search
-    stopped by its limit has a near-optimal roster in hand at the limit, not a second after it.
+    its last `DIVE_LEAD` seconds or so (from its start, when the limit is shorter, however short),
+    so that a search stopped by its limit has a near-optimal roster in hand at the limit, not a
+    second after it.
     """
     searching = time.perf_counter()
     config = _left(config, started, searching)
@@ -224,7 +227,7 @@ def search(built: Built, config: SolveConfig, started: float | None = None) -> S
 
         solver.best_bound_callback = on_bound
     beside = None
-    if deadline is not None and _dives_beside(built, config, deadline - searching):
+    if deadline is not None and _dives_beside(built, config):
         beside = _Beside(built, watcher, deadline)
         if deadline - searching < beside.lead and config.workers > 1:
             # The rounding starts at once: it takes one worker's core (measured on the five
@@ -265,22 +268,25 @@ def _left(config: SolveConfig, started: float | None, now: float) -> SolveConfig
     return replace(config, time_limit=max(0.0, config.time_limit - (now - started)))
 
 
-def _dives_beside(built: Built, config: SolveConfig, seconds: float) -> bool:
-    """Whether to round the LP beside a search of `seconds`: a large model, the rounding asked
-    for, and time for it (a year: 0.5-1 s)."""
-    return config.lp_rounding and len(built.m.x) >= DIVE_FROM and seconds >= DIVE_AT_LEAST
+def _dives_beside(built: Built, config: SolveConfig) -> bool:
+    """Whether to round the LP beside a search with a wall-clock limit: a large model, and the
+    rounding asked for. However little time is left, it is rounded beside the search rather than
+    after it (where a stop by the limit would otherwise round it, `decide`), so that the two overlap."""
+    return config.lp_rounding and len(built.m.x) >= DIVE_FROM
 
 
 class _Beside:
-    """The LP rounded in a thread of its own, from `DIVE_LEAD` seconds before the deadline (or
-    at once), unless the search has ended or is already within 0.5% of its bound by then."""
+    """The LP rounded in a thread of its own, from `lead` seconds before the deadline (or at
+    once), unless the search has ended or is already within 0.5% of its bound by then. The lead
+    is `DIVE_LEAD` seconds per `Dive.seconds_needed`, and at least `DIVE_LEAD_PER_BUILD` times
+    the model's build, the measure of this machine's speed at hand."""
 
     def __init__(self, built: Built, watcher: _Watcher, deadline: float) -> None:
         self.built = built
         self.watcher = watcher
         self.deadline = deadline
         self.dive = Dive(built.m, deterministic=False)
-        self.lead = DIVE_LEAD * self.dive.seconds_needed()
+        self.lead = max(DIVE_LEAD * self.dive.seconds_needed(), DIVE_LEAD_PER_BUILD * built.seconds)
         self.ended = threading.Event()
         self.values: list[int] | None = None
         self.done = threading.Event()
