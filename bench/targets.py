@@ -8,6 +8,7 @@ the median of several runs. The search targets come from bench/run.py's rows of 
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import statistics
@@ -53,11 +54,31 @@ def whole_command(args: list[str], runs: int, env: dict[str, str] | None = None)
     }
 
 
+def machine_speed(repeats: int = 3) -> float:
+    """Seconds for a fixed piece of plain Python (ten million additions), the median of
+    `repeats`: the same work on every machine, so that figures from two machines (or two
+    sessions on one shared machine) can be set side by side (the machine of the README's latest
+    figures took 1.1-1.5 s)."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def measure_commands(runs: int) -> dict[str, Any]:
     """`roster solve` of a 52-week year (seed 1) and of the bundled cohort, writing their folders;
     a replan of the year 20 weeks in and `roster replace` (bench/replan.py, seed 1)."""
     from generate import dump, generate
 
+    # The project's bytecode, as an installed command has it (`make compile`): where
+    # PYTHONDONTWRITEBYTECODE is set, every command would otherwise compile its modules again.
+    for name in ("roster", "models", "constraints"):
+        compileall.compile_dir(ROOT / name, quiet=1)
+    compileall.compile_file(ROOT / "cli.py", quiet=1)
     folder = Path(tempfile.mkdtemp(prefix="roster-targets-"))
     year = folder / "year.yaml"
     year.write_text(dump(generate("year", 1)))
@@ -66,6 +87,7 @@ def measure_commands(runs: int) -> dict[str, Any]:
     cohort_args = ["solve", str(cohort), "--out", str(folder / "cohort")]
     out: dict[str, Any] = {
         "load_before": os.getloadavg()[0],
+        "machine_seconds": machine_speed(),
         "year": whole_command(year_args, runs),
         "cohort": whole_command(cohort_args, runs),
         "year_set": whole_command([*year_args, "--set", "name=A what-if"], runs),
@@ -120,6 +142,8 @@ def targets_table(rows: list[dict[str, Any]], commands: dict[str, Any]) -> Table
     proven = [r["proven_seconds"] for r in years]
     highs = [_highs_proven(r) for r in years]
     load = f"load average {commands.get('load_before', 0):.1f} to {commands.get('load_after', 0):.1f}"
+    if "machine_seconds" in commands:
+        load += f"; ten million Python additions in {commands['machine_seconds']:.2f} s"
     table = Table(title=f"Targets (2 cores): each beside its figure in this run ({load})", show_lines=False)
     for title in ("target", "figure", "met"):
         table.add_column(title)
