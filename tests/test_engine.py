@@ -605,3 +605,20 @@ def test_a_wall_clock_limit_counts_from_the_solve_call() -> None:
     assert in_time.proven
     deterministic = SolveConfig(deterministic=True)
     assert engine.search(engine.build(facts, deterministic), deterministic, started=0.0).proven
+
+
+@pytest.mark.parametrize("name", ["cohort.yaml", "replan/leaver.yaml"])
+def test_the_objective_written_in_one_go_is_the_one_or_tools_writes(name: str) -> None:
+    """`RosterModel.minimize` writes the proto's objective itself (faster); it must be exactly
+    what `CpModel.minimize` writes for the same terms, and the 0-1 variables sharing one domain
+    object must each still be 0-1."""
+    import constraints
+
+    m = constraints.build(Facts(load_scenario(SCENARIOS / name)))
+    ours = m.model.proto.objective
+    mine = (list(ours.vars), list(ours.coeffs), ours.offset, ours.scaling_factor)
+    m.model.minimize(m.objective())
+    theirs = m.model.proto.objective
+    assert mine == (list(theirs.vars), list(theirs.coeffs), theirs.offset, theirs.scaling_factor)
+    assert len(mine[0]) > 100
+    assert all(list(m.model.proto.variables[v.index].domain) == [0, 1] for v in m.x.values())
