@@ -367,8 +367,9 @@ def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_che
     scenario = load_scenario(SCENARIOS / "cohort.yaml")
     proven = solve_checked(scenario, tmp_path / "proven")
     rows = lp_rows(constraints.build(Facts(scenario)).model)
-    values = solve_lp(rows)
-    assert values is not None
+    relaxed = solve_lp(rows)
+    assert relaxed is not None
+    values = relaxed.values
     lp = sum(c * v for c, v in zip(rows.cost, values, strict=True)) + rows.offset
     assert proven.objective is not None and lp <= proven.objective + 1e-6
     assert lower_bound(rows, values) <= lp
@@ -378,6 +379,31 @@ def test_the_lp_rounding_is_a_relaxation_rounded_to_a_roster_that_passes_the_che
     )
     assert stopped.status == "feasible" and stopped.result.model.get("fallback") == "LP rounding"
     assert stopped.objective is not None and proven.objective <= stopped.objective
+
+
+def test_the_lps_reduced_costs_price_every_step_away_from_its_optimum(tmp_path: Path) -> None:
+    """The reduced costs the rounding frees its pairs by mean what they say: the proven optimum
+    costs at least the LP's optimum plus each variable's reduced cost times its step away from the
+    LP's value (and a pair the LP all but chose has a reduced cost near 0, so it is set free)."""
+    import constraints
+    from roster.solving import dive, engine
+
+    scenario = load_scenario(SCENARIOS / "small.yaml")  # its LP is £50 below the optimum
+    proven = solve_checked(scenario, tmp_path / "proven")
+    m = constraints.build(Facts(scenario))
+    rows = dive.lp_rows(m.model)
+    relaxed = dive.solve_lp(rows)
+    assert relaxed is not None and proven.objective is not None
+    roster = proven.result
+    values = engine.complete(m, dict(roster.weeks), list(roster.assignments))
+    assert values is not None
+    lp = sum(c * v for c, v in zip(rows.cost, relaxed.values, strict=True)) + rows.offset
+    steps = sum(d * (y - v) for d, y, v in zip(relaxed.reduced, values, relaxed.values, strict=True))
+    assert steps > 0  # the optimum is not the LP's: some of its steps cost something
+    assert proven.objective >= lp + steps - 1e-6 * abs(lp) - 1e-3
+    whole, near = dive.Dive(m, deterministic=True, lp=relaxed)._fixings(relaxed)
+    freed = {i for i, _ in whole} - {i for i, _ in near}
+    assert freed and all(relaxed.values[i] < 0.5 and relaxed.reduced[i] < dive.FREE_BELOW for i in freed)
 
 
 def test_a_limited_search_rounds_the_lp_beside_it_and_returns_that_roster_when_the_search_has_none(
@@ -512,7 +538,7 @@ def test_a_rounding_stopped_after_its_lp_hands_the_lp_to_the_rounding_after_the_
 
     solved: list[str] = []
 
-    def lp_then_stop(rows: dive.Rows) -> list[float] | None:
+    def lp_then_stop(rows: dive.Rows) -> dive.Relaxation | None:
         values = real_lp(rows)
         solved.append(threading.current_thread().name)
         if threading.current_thread().name == "LP rounding":

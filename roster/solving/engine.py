@@ -28,7 +28,7 @@ from models import Scenario
 from roster.costing import evaluate
 from roster.facts import Facts
 from roster.solving.config import Progress, SolveConfig
-from roster.solving.dive import Dive, rounded
+from roster.solving.dive import Dive, Relaxation, rounded
 from roster.solving.greedy import construct
 from roster.solving.infeasible import diagnose
 from roster.solving.result import Result, Status, Triple
@@ -78,7 +78,7 @@ class Search:
     began: float  # time.perf_counter() when the search began
     first_seconds: float | None  # from the start of the search to its first roster
     dived: Candidate | None = None  # the LP rounded beside the search, when it was and found one
-    lp: list[float] | None = None  # the LP's solution, when the rounding beside the search solved it
+    lp: Relaxation | None = None  # the LP's solution, when the rounding beside the search solved it
 
 
 def solve(problem: Scenario | Facts, config: SolveConfig | None = None) -> Result:
@@ -415,7 +415,7 @@ def decide(
     return Status.FEASIBLE, min(candidates, key=lambda c: c.cost)
 
 
-def lp_rounding(built: Built, config: SolveConfig, lp: list[float] | None = None) -> Candidate | None:
+def lp_rounding(built: Built, config: SolveConfig, lp: Relaxation | None = None) -> Candidate | None:
     """The LP relaxation rounded by a short sub-search (`roster.solving.dive`); None when it
     finds no roster in the time it is given (about a second for a year, two for 104 weeks).
     `lp`: the LP's solution, when a rounding stopped beside the search already solved it."""
