@@ -481,6 +481,31 @@ def test_the_rounding_lead_grows_with_the_build_on_a_slower_machine() -> None:
         beside.finish(stop=True)
 
 
+def test_a_limit_under_two_leads_rounds_from_its_start_and_a_longer_one_only_in_its_last_lead() -> None:
+    """With less than `DIVE_AT_ONCE` leads left the rounding starts at once (and the search gives
+    it a worker); with more, it waits for the last lead before the deadline."""
+    import time
+
+    import constraints
+    from roster.solving import engine
+
+    facts = Facts(load_scenario(SCENARIOS / "cohort.yaml"))
+    built = engine.Built(facts, constraints.build(facts), 0.0, "cold", None)
+    lead = engine.DIVE_LEAD  # the cohort's: one second of sub-search needed, no build time
+    short = engine._Beside(
+        built, engine._Watcher(None), time.perf_counter() + 0.9 * engine.DIVE_AT_ONCE * lead
+    )
+    long = engine._Beside(built, engine._Watcher(None), time.perf_counter() + 600)
+    assert short.at_once and not long.at_once
+    for _ in range(300):  # the short one's LP is solved in a moment
+        if short.dive.lp is not None:
+            break
+        time.sleep(0.1)
+    assert short.dive.lp is not None and long.dive.lp is None
+    for beside in (short, long):
+        beside.finish(stop=True)
+
+
 @pytest.mark.parametrize(("above", "goes_on"), [(1.05, True), (1.005, False)])
 def test_a_rounding_past_its_deadline_goes_on_until_within_one_percent_of_the_lp(
     monkeypatch: pytest.MonkeyPatch, above: float, goes_on: bool
