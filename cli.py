@@ -355,6 +355,23 @@ def _previous_calendars(source: Path | None, folder: Path) -> Path:
     return folder
 
 
+def _baseline_of(summary: dict[str, Any]) -> Path | None:
+    """The folder of the published roster a replan (or a repair) started from, as its summary
+    records it (a path as given: to the roster's folder or its roster.csv, from the working folder
+    or the scenario's), when it is still there."""
+    baseline = summary.get("baseline")
+    given = baseline.get("roster") if isinstance(baseline, dict) else None
+    if not isinstance(given, str):
+        return None
+    recorded = summary.get("scenario")
+    file = recorded.get("file") if isinstance(recorded, dict) else None
+    for path in [Path(given)] + ([Path(file).parent / given] if isinstance(file, str) else []):
+        folder = path if path.is_dir() else path.parent
+        if (folder / "roster.csv").is_file():
+            return folder
+    return None
+
+
 def _no_roster(path: Path, folder: Path, tables: Tables, inputs: list[Path]) -> None:
     """Say why there is no roster and write the explanation; a folder holding a roster is kept."""
     result = tables.result
@@ -536,8 +553,11 @@ def report(
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
         kept = kept_reports(folder, formats)  # a report of one format keeps those of the others
         data.update(kept)
+        previous = (
+            folder if (folder / "calendars").is_dir() else _previous_calendars(_baseline_of(summary), folder)
+        )
         written = write_folder(
-            folder, data, extend=lambda staging: make_report(staging, formats, previous=folder)
+            folder, data, extend=lambda staging: make_report(staging, formats, previous=previous)
         )
     except NoRosterError as exc:  # the scenario could not be met: as the solve that wrote it, exit 1
         raise fail(str(exc), EXIT_UNMET) from None
@@ -666,6 +686,13 @@ def replace(
     deterministic: Annotated[
         bool, typer.Option(help="One worker, fixed seed, deterministic time limit.")
     ] = False,
+    report_: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Also write roster.xlsx, report.html and calendars/ (updating FOLDER's calendars).",
+        ),
+    ] = False,
 ) -> None:
     """X cannot go on inspection Y (or in week W): who instead? The few best repairs, each a whole roster."""
     from roster.workflows.replace import ReplaceError, repairs
@@ -708,8 +735,14 @@ def replace(
         + (f" --week {week}" if week else "")
     ]
     tables = Tables(chosen.facts, chosen.result, words)
+    previous = _previous_calendars(folder, target)  # the calendars people imported: FOLDER's
     try:
-        write_folder(target, tables.files(), [Path(f) for f in loaded.source_files])
+        write_folder(
+            target,
+            tables.files(),
+            [Path(f) for f in loaded.source_files],
+            extend=_report_writer(previous) if report_ else None,
+        )
     except FolderError as exc:
         raise fail(str(exc)) from None
     console.print(

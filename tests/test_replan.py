@@ -477,6 +477,46 @@ def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], wor
     assert not (tmp_path / "out").exists()
 
 
+def _events(folder: Path, person: str) -> dict[str, Any]:
+    calendar = Calendar.from_ical((folder / "calendars" / f"{person}.ics").read_bytes())
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["replace --report", "report after replace"])
+def test_a_repair_updates_the_calendars_of_the_folder_it_repairs(tmp_path: Path, later: bool) -> None:
+    """The calendars a repair writes (with --report, or by `roster report` on its folder later)
+    update those of the published folder: the one taken off is sent a cancellation."""
+    published = tmp_path / "published"
+    code, output = run(
+        "solve",
+        str(SCENARIOS / "cohort.yaml"),
+        "--out",
+        str(published),
+        "--deterministic",
+        "--quiet",
+        "--report",
+    )
+    assert code == 0, output
+    who, inspection, _ = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12")[0]
+    out = tmp_path / "repaired"
+    args = ["replace", str(published), who, "--inspection", inspection, "--deterministic", "--out", str(out)]
+    code, output = run(*args, *([] if later else ["--report"]))
+    assert code in (0, 1), output
+    if later:
+        assert not (out / "calendars").exists()
+        code, output = run("report", str(out))
+        assert code == 0, output
+    team = {r[0] for r in rows_of(out) if r[1] == inspection}
+    before = {r[0] for r in rows_of(published) if r[1] == inspection}
+    assert who not in team and team & before  # (a flexible team may just lose a place)
+    gone = _events(out, who)[f"inspection-{inspection}-{who}@roster"]
+    assert str(gone["STATUS"]) == "CANCELLED" and int(str(gone["SEQUENCE"])) >= 1
+    for stayed in team & before:  # their event names the team, which changed: sent again
+        event = _events(out, stayed)[f"inspection-{inspection}-{stayed}@roster"]
+        assert str(event.get("STATUS", "")) != "CANCELLED" and int(str(event["SEQUENCE"])) >= 1
+    assert run("check", str(SCENARIOS / "cohort.yaml"), str(out), "--baseline", str(published))[0] == 0
+
+
 # ---------------------------------------- what the booking team and secondees get
 
 
