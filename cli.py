@@ -725,7 +725,7 @@ def replace(
         raise fail("interrupted: nothing written", EXIT_UNMET) from None
     if not found:
         raise fail(f"no roster keeps every rule without `{secondee}` there", EXIT_UNMET)
-    show_repairs(console, found, loaded)
+    show_repairs(console, found, loaded, summary)
     if choose > len(found):
         raise fail(f"--choose {choose}: there are {len(found)} repair(s)")
     chosen = found[choose - 1]

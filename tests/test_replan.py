@@ -477,6 +477,43 @@ def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], wor
     assert not (tmp_path / "out").exists()
 
 
+def test_repairs_of_a_replanned_folder_say_what_now_costs_beside_its_summarys_cost(tmp_path: Path) -> None:
+    """A folder that is itself a replan states a cost with its own changes in it; the repairs'
+    "more than now" is against the roster as it stands, and the table says both."""
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    variant = tmp_path / "leaver.yaml"
+    variant.write_text(
+        f"extends: {SCENARIOS / 'cohort.yaml'}\nname: leaver\n"
+        f"baseline: {{roster: {published}, frozen_before: 2026-10-05}}\n"
+        "change: {secondees: {pm-88: {available: [2026-09-07, 2026-10-02]}}}\n"
+    )
+    replanned = tmp_path / "replan"
+    assert run("solve", str(variant), "--out", str(replanned), "--deterministic", "--quiet")[0] == 0
+    summary = json.loads((replanned / "summary.json").read_text())
+    paid = summary["cost_terms"]["change"]
+    assert paid > 0
+    who, inspection, _ = sorted(r for r in rows_of(replanned) if r[2] >= "2026-10-12")[0]
+    code, output = run(
+        "replace",
+        str(replanned),
+        who,
+        "--inspection",
+        inspection,
+        "--deterministic",
+        "--out",
+        str(tmp_path / "r"),
+    )
+    assert code in (0, 1), output
+    text = " ".join(output.split())
+    now = summary["objective"] - paid
+    assert f"against the roster in hand, £{now:,} as it stands" in text
+    assert f"its summary's £{summary['objective']:,} also counts the £{paid:,} of changes" in text
+
+
 def _events(folder: Path, person: str) -> dict[str, Any]:
     calendar = Calendar.from_ical((folder / "calendars" / f"{person}.ics").read_bytes())
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}

@@ -377,11 +377,41 @@ def show_changes(console: Console, tables: Tables, table: bool = True) -> None:
     console.print(listing)
 
 
-def show_repairs(console: Console, found: list[Repair], scenario: Scenario) -> None:
-    """The repairs offered, best first: who takes the place, what it costs, what it changes."""
+def show_repairs(
+    console: Console, found: list[Repair], scenario: Scenario, recorded: dict[str, Any] | None = None
+) -> None:
+    """The repairs offered, best first: who takes the place, what it costs, what it changes.
+
+    `recorded`: the summary of the folder repaired, whose cost counts the changes of its own
+    replan (when it was one) where "now" does not: the caption says so."""
     names = {p.id: p.label for p in scenario.secondees}
+    now = (
+        found[0].result.objective - found[0].extra
+        if found and found[0].result.objective is not None
+        else None
+    )
+    caption = None
+    if now is not None:
+        caption = f"“More than now” is against the roster in hand, {pounds(now)} as it stands (no changes to pay for)"
+        stated = (recorded or {}).get("objective")
+        terms = (recorded or {}).get("cost_terms") or {}
+        paid = terms.get("change", 0) if isinstance(terms, dict) else 0
+        if isinstance(stated, int) and stated != now and paid:
+            caption += (
+                f"; its summary's {pounds(stated)} also counts the {pounds(paid)} of changes and moves"
+                " from the roster it replanned"
+            )
+        caption += "."
     table = Table(
-        "", "instead", "cost", "more than now", "changes", "inspections moved", title="Repairs, best first"
+        "",
+        "instead",
+        "cost",
+        "more than now",
+        "changes",
+        "inspections moved",
+        title="Repairs, best first",
+        caption=caption,
+        caption_justify="left",
     )
     for r in found:
         short = any(x.places or x.experienced_missing for x in r.tables.shortfalls if x.inspection in r.taken)
