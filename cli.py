@@ -78,9 +78,11 @@ app = typer.Typer(
 
 
 def _consoles() -> tuple[Console, Console]:
-    """The output and error consoles for this process's streams: wide tables (140 columns) when
-    piped to a file or CI log; an error line is never broken, so that paths stay whole."""
-    width = None if sys.stdout.isatty() else 140
+    """The output and error consoles for this process's streams: wide tables (140 columns, or
+    `COLUMNS` when set) when piped to a file or CI log; an error line is never broken, so that
+    paths stay whole."""
+    columns = os.environ.get("COLUMNS", "")
+    width = None if sys.stdout.isatty() else int(columns) if columns.isdigit() and int(columns) >= 40 else 140
     return Console(width=width), Console(stderr=True, width=width, soft_wrap=True)
 
 

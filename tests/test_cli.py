@@ -150,3 +150,24 @@ def test_the_command_exits_at_once_with_everything_flushed_and_written(tmp_path:
         [*command, "validate", str(tmp_path / "nope.yaml")], capture_output=True, text=True
     )
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+SOLVE = [sys.executable, str(ROOT / "cli.py"), "solve", str(ROOT / "scenarios" / "cohort.yaml"), "--out"]
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("80", 80), (None, 140)])
+def test_output_piped_to_a_file_is_as_wide_as_columns_says_else_140(
+    tmp_path: Path, columns: str | None, widest: int
+) -> None:
+    """Piped (a file, a CI log), the summary is 140 columns wide, or `COLUMNS` when it is set."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | ({"COLUMNS": columns} if columns else {})
+    done = subprocess.run(
+        [*SOLVE, str(tmp_path / "out"), "--deterministic"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) == widest  # the week-by-week table fills the width
