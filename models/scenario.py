@@ -214,6 +214,7 @@ class Scenario(StrictModel):
                 )
         for monday in self.rules.max_inspections_in_week:
             self._in_horizon(found, ("rules", "max_inspections_in_week", str(monday)), monday)
+        self._check_frozen_before(found)
         self._check_inspections(found)
         self._check_secondees(found)
         self._check_travel(found)
@@ -232,6 +233,18 @@ class Scenario(StrictModel):
                 f"{monday} lies outside the horizon ({self.start} to {self.mondays[-1]},"
                 f" {self.weeks} weeks); move it or lengthen `weeks`",
                 monday.isoformat(),
+            )
+
+    def _check_frozen_before(self, found: _Problems) -> None:
+        """`frozen_before` past the horizon's last week would make every week history."""
+        first = self.baseline.frozen_before if self.baseline else None
+        if found.horizon and first is not None and first > self.mondays[-1]:
+            found.fail(
+                ("baseline", "frozen_before"),
+                "outside_horizon",
+                f"{first} is after the horizon's last week ({self.mondays[-1]}): every week would be"
+                " history and nothing could be replanned; give the first Monday not yet worked",
+                first.isoformat(),
             )
 
     def _check_inspections(self, found: _Problems) -> None:

@@ -315,6 +315,8 @@ def test_command_line_baseline_and_frozen_before(tmp_path: Path) -> None:
         == 0
     )
     assert run("solve", str(path), "--frozen-before", "2026-09-22", "--out", str(out))[0] == 2  # not a Monday
+    code, output = run("solve", str(path), "--frozen-before", "2027-09-20", "--out", str(out))
+    assert code == 2 and "after the horizon's last week" in output and "Traceback" not in output, output
 
 
 # ------------------------------------------------------ brute force replans
