@@ -463,11 +463,10 @@ def explain(
 
     loaded = _load(scenario)
     known_i = {i.id for i in loaded.inspections}
-    known_s = {s.id for s in loaded.secondees}
     if inspection is not None and inspection not in known_i:
         raise fail(f"unknown inspection `{inspection}`{did_you_mean(inspection, known_i, n=3)}")
-    if secondee is not None and secondee not in known_s:
-        raise fail(f"unknown secondee `{secondee}`{did_you_mean(secondee, known_s, n=3)}")
+    if secondee is not None:
+        secondee = _secondee(loaded, secondee)
     facts = Facts(loaded)
     result = _roster_to_explain(scenario, facts, roster)
     accounts = []
@@ -716,6 +715,7 @@ def replace(
         else None
     )
     loaded = _load(path, Overrides(baseline=str(folder), frozen_before=first))
+    secondee = _secondee(loaded, secondee)
     monday = _monday(loaded, week) if week is not None else None
     target = out or folder.with_name(f"{folder.name}-replace")
     try:
@@ -765,6 +765,19 @@ def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> P
             f"{folder}/summary.json does not say which scenario it was solved from: give --scenario FILE"
         )
     return Path(file)
+
+
+def _secondee(scenario: Scenario, text: str) -> str:
+    """The id of the secondee a command-line argument names, by id or by name (`Paul M.`)."""
+    found = scenario.secondees_named(text)
+    if len(found) > 1:
+        raise fail(f"{len(found)} secondees are called `{text}`: give the id of one ({', '.join(found)})")
+    if not found:
+        hint = did_you_mean(
+            text, [s.id for s in scenario.secondees] + [s.label for s in scenario.secondees], n=3
+        )
+        raise fail(f"unknown secondee `{text}`{hint}")
+    return found[0]
 
 
 def _monday(scenario: Scenario, text: str) -> int:

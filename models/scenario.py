@@ -122,6 +122,22 @@ class Scenario(StrictModel):
     def secondee(self, secondee_id: str) -> Secondee:
         return next(s for s in self.secondees if s.id == secondee_id)
 
+    def secondees_named(self, text: str) -> list[str]:
+        """The ids of the secondees `text` names: its own id when it is one, else everyone whose
+        name it is (case and spacing aside), so that a person can be named as they are shown."""
+        if any(s.id == text for s in self.secondees):
+            return [text]
+        return [s.id for s in self.secondees if s.name and _folded(s.name) == _folded(text)]
+
+    def unknown_secondee_hint(self, text: str) -> str:
+        """What follows "unknown secondee `text`": the id to use when `text` is someone's name
+        (where only an id will do), else the ids it is close to."""
+        named = [s.id for s in self.secondees if s.name and _folded(s.name) == _folded(text)]
+        if named:
+            ids = ", ".join(f"`{i}`" for i in named)
+            return f"; `{text}` is the name of {ids}: give the id here"
+        return did_you_mean(text, [s.id for s in self.secondees], n=3)
+
     def inspection(self, inspection_id: str) -> Inspection:
         return next(i for i in self.inspections if i.id == inspection_id)
 
@@ -387,3 +403,7 @@ def _duplicates(field: str, ids: list[str], fail: Any) -> None:
         if counts[item_id] > 1 and item_id in seen:
             fail((field, n, "id"), "duplicate_id", f"duplicate id `{item_id}` in `{field}`", item_id)
         seen.add(item_id)
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()

@@ -100,6 +100,7 @@ STANDING_WORDS = {
     ),
     "rhythm": ("would break the hard rhythm", "would break the hard rhythm"),
     "frozen": ("is fixed by the published roster", "are fixed by the published roster"),
+    "full": ("could go, but the team is already full", "could go, but the team is already full"),
     "free": ("could go but was not chosen", "could go but were not chosen"),
 }
 

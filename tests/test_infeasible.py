@@ -244,3 +244,34 @@ def test_report_of_a_folder_without_a_roster_says_so_and_writes_nothing(tmp_path
     assert words in output and "over.yaml:" in output  # why, as summary.json says
     assert f"roster solve {path} --out {out} --report" in output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no empty workbook, no calendars
+
+
+def test_explain_names_a_secondee_by_name_and_says_a_team_was_full_and_what_going_would_mean(
+    tmp_path: Path,
+) -> None:
+    """`--secondee` takes a name as shown; an inspection whose team the roster filled is "full",
+    not "could go but was not chosen", and each says the arrangement and journey; bodies by name."""
+    path = write(
+        tmp_path / "s.yaml",
+        {
+            **data([inspection("k", week=monday(1))]),  # a team of one
+            "secondees": [person("a", name="Ann A."), person("b", name="Bob B.")],
+        },
+    )
+    roster = solve(Facts(load_scenario(path)), DETERMINISTIC)  # as explain solves it
+    on_k = next(s for s, i, _ in roster.assignments if i == "k")
+    other = {"a": "ann a.", "b": "BOB  B."}[{"a": "b", "b": "a"}[on_k]]  # by name, case and spacing aside
+    result = CliRunner().invoke(app, ["explain", str(path), "--secondee", other])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "Kent Police: could go, but the team is already full (1 of 1);" in text
+    assert "each way" in text and "could go but was not chosen" not in text
+    two = write(
+        tmp_path / "two.yaml",
+        {
+            **data([inspection("k", week=monday(1))]),
+            "secondees": [person("a", name="R. K."), person("b", name="R. K.")],
+        },
+    )
+    result = CliRunner().invoke(app, ["explain", str(two), "--secondee", "R. K."])
+    assert result.exit_code == 2 and "2 secondees are called `R. K.`" in result.output

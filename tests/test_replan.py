@@ -596,3 +596,50 @@ def test_a_replan_of_a_published_folder_cancels_stays_and_notices_the_bookings(t
     for n in notices:
         assert n["action"] in ("book", "cancel", "amend") and n["what"]
     assert "booking-changes" in (out / "report.html").read_text()
+
+
+def test_a_secondee_may_be_named_as_shown_on_the_command_line_and_a_name_in_a_roster_gets_the_id(
+    tmp_path: Path,
+) -> None:
+    """`--drop-secondee "Paul M."` and `roster replace FOLDER "Paul M."` name a secondee as the
+    outputs show them; a roster.csv naming someone by name is told the id to use."""
+    published = tmp_path / "published"
+    assert (
+        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
+        == 0
+    )
+    scenario = load_scenario(SCENARIOS / "cohort.yaml")
+    who, inspection, _ = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12")[0]
+    name = scenario.secondee(who).label
+    dropped = tmp_path / "dropped"
+    code, output = run(
+        "solve",
+        str(SCENARIOS / "cohort.yaml"),
+        "--drop-secondee",
+        name,
+        "--out",
+        str(dropped),
+        "--deterministic",
+    )
+    assert code in (0, 1), output
+    assert who not in {r[0] for r in rows_of(dropped)}
+    assert json.loads((dropped / "summary.json").read_text())["overrides"] == [f"--drop-secondee {name}"]
+    code, output = run(
+        "replace",
+        str(published),
+        name.upper(),
+        "--inspection",
+        inspection,
+        "--deterministic",
+        "--out",
+        str(tmp_path / "r"),
+    )
+    assert code in (0, 1), output
+    assert (who, inspection) not in {(r[0], r[1]) for r in rows_of(tmp_path / "r")}
+    edited = tmp_path / "edited.csv"
+    text = (published / "roster.csv").read_text(encoding="utf-8")
+    edited.write_text(text.replace(f",{who},", f",{name},"), encoding="utf-8")
+    code, output = run(
+        "rebuild", str(SCENARIOS / "cohort.yaml"), str(edited), "--out", str(tmp_path / "rebuilt")
+    )
+    assert code == 2 and f"`{name}` is the name of `{who}`: give the id here" in output, output

@@ -160,7 +160,11 @@ class _Checker:
                 ok = False
             if row.secondee not in self.people:
                 self.flag(
-                    "input", f"{where}: unknown secondee `{row.secondee}`", row.secondee, row.inspection
+                    "input",
+                    f"{where}: unknown secondee `{row.secondee}`"
+                    + self.scenario.unknown_secondee_hint(str(row.secondee)),
+                    row.secondee,
+                    row.inspection,
                 )
                 ok = False
             try:

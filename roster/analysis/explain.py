@@ -33,6 +33,7 @@ BUSY = "busy"
 BACK_TO_BACK = "back_to_back"
 NIGHTS = "nights"
 RHYTHM = "rhythm"
+FULL = "full"
 FREE = "free"
 
 
@@ -88,9 +89,12 @@ class Standing:
         self.nights: Counter[str] = Counter()
         self.body_of = {i.id: i.body for i in self.facts.scenario.inspections}
         self.people = {p.id: p for p in self.facts.scenario.secondees}
+        self.team: Counter[str] = Counter()
         for s, i, u in result.assignments:
             self.weeks_on[s].add(u)
             self.nights[s] += self.facts.trip(s, self.body_of[i]).nights
+            self.team[i] += 1
+        self.team_max = {i.id: i.team_max for i in self.facts.scenario.inspections}
 
     def why(self, secondee: str, inspection_id: str, week: int) -> str:
         """One category: a `Reason` value from the facts, or what the roster puts in the way."""
@@ -117,16 +121,29 @@ class Standing:
         weeks = self.weeks_on[secondee] | {week}
         if rhythm.hard and rhythm_breaks(weeks, self.facts.scenario.weeks, rhythm.weeks_on, rhythm.weeks_off):
             return RHYTHM
+        if self.team[inspection_id] >= self.team_max[inspection_id]:
+            return FULL
         return FREE
 
     def words(self, secondee: str, inspection_id: str, week: int) -> str:
         """`why` in plain words for one secondee."""
         key = self.why(secondee, inspection_id, week)
         if key == BUSY:
-            return f"on {self.doing[(secondee, week)]} that week"
-        body = self.facts.scenario.body(self.body_of[inspection_id]).label
+            return f"on {self.body_name(self.doing[(secondee, week)])} that week"
+        body = self.body_name(inspection_id)
         text = phrase(key, 1, ordinal(self.facts.scenario.rules.max_back_to_back + 1), body)
-        return text.removeprefix("is ").removeprefix("has ")
+        text = text.removeprefix("is ").removeprefix("has ")
+        if key in (FULL, FREE):  # what going would mean, and for a full team how full
+            trip = self.facts.trip(secondee, self.body_of[inspection_id])
+            going = f"{ARRANGEMENT_LABELS[trip.arrangement]}, {hours_minutes(trip.minutes)} each way"
+            if key == FULL:
+                return f"{text} ({self.team[inspection_id]} of {self.team_max[inspection_id]}); {going}"
+            return f"could go ({going}) but was not chosen"
+        return text
+
+    def body_name(self, inspection_id: str) -> str:
+        """The inspected body's name, as people know an inspection."""
+        return self.facts.scenario.body(self.body_of[inspection_id]).label
 
 
 def account(
@@ -267,9 +284,12 @@ def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanat
     for w, monday in enumerate(scenario.mondays):
         doing = standing.doing.get((secondee_id, w))
         others = sorted(i for i in running[w] if i != doing)
-        in_the_way = "; ".join(f"{i}: {standing.words(secondee_id, i, w)}" for i in others)
+        in_the_way = "; ".join(
+            f"{standing.body_name(i)}: {standing.words(secondee_id, i, w)}" for i in others
+        )
         reason = facts.week_reasons[(secondee_id, w)]
-        rows.append([str(monday), doing or week_words(reason.value if reason else "off"), in_the_way])
+        on = standing.body_name(doing) if doing else week_words(reason.value if reason else "off")
+        rows.append([str(monday), on, in_the_way])
     return Explanation(
         f"Secondee {person.id}",
         lines,

@@ -143,7 +143,11 @@ def _rows(
         ):
             ident = str(record[column]).strip()
             if ident not in known and (kind, ident) not in removed:
-                hint = did_you_mean(ident, known, n=3)
+                hint = (
+                    scenario.unknown_secondee_hint(ident)
+                    if kind == "secondees"
+                    else did_you_mean(ident, known, n=3)
+                )
                 problems.append(
                     Problem(
                         str(path),

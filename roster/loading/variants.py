@@ -232,13 +232,22 @@ class Merger:
         example = "{secondees: [phil-h], inspections: [peel-kent]}"
         for kind, ids in self._sections(variant, "remove", file, example, CommentedSeq):
             known = _ids(merged, kind)
+            named = _named(merged, kind)
+            idents = []
             for n, ident in enumerate(ids):
-                if ident not in known:
-                    self.found.append(
-                        VariantError(file, _line(ids, n), f"remove.{kind}[{n}]", _no_such(kind, ident, known))
+                by_name = named.get(_folded(ident), []) if ident not in known else []
+                if len(by_name) == 1:  # a secondee named as shown (`Paul M.`), when no one else is
+                    ident = by_name[0]
+                elif ident not in known:
+                    problem = (
+                        f"{len(by_name)} secondees are called `{ident}`: give the id of one ({', '.join(by_name)})"
+                        if by_name
+                        else _no_such(kind, ident, known)
                     )
-            gone = frozenset(ids)
-            for n, ident in enumerate(ids):
+                    self.found.append(VariantError(file, _line(ids, n), f"remove.{kind}[{n}]", problem))
+                idents.append(ident)
+            gone = frozenset(idents)
+            for n, ident in enumerate(idents):
                 self.origins.removed[(kind, str(ident))] = (file, _line(ids, n))
             self.put(merged, kind, self.new_seq(merged[kind], "id", gone), merged, kind)
             if kind == "secondees" and isinstance(merged.get("travel"), CommentedSeq):
@@ -304,6 +313,20 @@ def _ids(merged: CommentedMap, kind: str) -> dict[Any, int]:
     if not isinstance(items, CommentedSeq):
         return {}
     return {item.get("id"): n for n, item in enumerate(items) if isinstance(item, CommentedMap)}
+
+
+def _named(tree: CommentedMap, kind: str) -> dict[str, list[str]]:
+    """The ids of the secondees of `tree` by their names, folded (none for other kinds)."""
+    out: dict[str, list[str]] = {}
+    items = tree.get(kind) if kind == "secondees" else None
+    for item in items if isinstance(items, CommentedSeq) else []:
+        if isinstance(item, CommentedMap) and isinstance(item.get("name"), str) and "id" in item:
+            out.setdefault(_folded(item["name"]), []).append(str(item["id"]))
+    return out
+
+
+def _folded(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:

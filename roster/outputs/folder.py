@@ -404,7 +404,7 @@ def _known(
     every = " (`roster check` lists every problem of the roster)"
     for n, (s, i, w) in enumerate(assignments, start=2):
         wrong = (
-            f"unknown secondee `{s}`{did_you_mean(s, people, n=3)}"
+            f"unknown secondee `{s}`{scenario.unknown_secondee_hint(s)}"
             if s not in people
             else f"unknown inspection `{i}`{did_you_mean(i, inspections, n=3)}"
             if i not in inspections
