@@ -304,7 +304,7 @@ def solve(
     folder = out or Path("out") / safe_name(path.stem, "scenario")
     try:
         loaded = _load(path, overrides)
-        inputs = [Path(f) for f in loaded.source_files]
+        inputs = _inputs(loaded)
         try:
             check_target(folder, inputs)
         except FolderError as exc:
@@ -355,6 +355,15 @@ def _previous_calendars(source: Path | None, folder: Path) -> Path:
     if source is not None and (source / "calendars").is_dir():
         return source
     return folder
+
+
+def _inputs(scenario: Scenario) -> list[Path]:
+    """Every file a solve of `scenario` reads: its YAML or workbook (and the bases it extends),
+    and the published roster it replans, which no output folder may hold."""
+    published = scenario.published
+    return [Path(f) for f in scenario.source_files] + (
+        [Path(published.path)] if published is not None else []
+    )
 
 
 def _baseline_of(summary: dict[str, Any]) -> Path | None:
@@ -719,7 +728,7 @@ def replace(
     monday = _monday(loaded, week) if week is not None else None
     target = out or folder.with_name(f"{folder.name}-replace")
     try:
-        check_target(target, [Path(f) for f in loaded.source_files])
+        check_target(target, _inputs(loaded))
         found = repairs(loaded, secondee, inspection, monday, alternatives, config)
     except (ReplaceError, FolderError) as exc:
         raise fail(str(exc)) from None
@@ -742,7 +751,7 @@ def replace(
         write_folder(
             target,
             tables.files(),
-            [Path(f) for f in loaded.source_files],
+            _inputs(loaded),
             extend=_report_writer(previous) if report_ else None,
         )
     except FolderError as exc:
@@ -817,8 +826,8 @@ def regress(
         raise fail(
             f"--scenarios: {root} holds no sample scenarios (*.yaml, whatif/*.yaml, replan/*.yaml): nothing to check"
         )
-    if junit is not None and (junit.is_dir() or not junit.parent.is_dir()):
-        raise fail(f"--junit: {junit} is not a file in an existing folder")
+    if junit is not None:
+        _check_junit(junit, root)
     try:
         results = run_regression(root, update=update, jobs=count)
     except ScenarioError as exc:
@@ -984,6 +993,26 @@ def import_(
     )
 
 
+def _check_junit(path: Path, root: Path) -> None:
+    """Refuse a --junit file that is not one to write: a folder, in no folder, inside the samples'
+    folder (whose files regress reads), or an existing file that is not a JUnit report (a report
+    of an earlier run is replaced, as CI runs it again and again)."""
+    if path.is_dir() or not path.parent.is_dir():
+        raise fail(f"--junit: {path} is not a file in an existing folder")
+    if path.resolve().is_relative_to(root.resolve()):
+        raise fail(
+            f"--junit: {path} is inside {root}, the folder of sample scenarios it reads: give a file outside it"
+        )
+    if path.is_file():
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if b"<testsuite" not in head:
+            raise fail(
+                f"--junit: {path} exists and is not a JUnit report: roster replaces only an earlier report;"
+                " give another file name, or remove it first"
+            )
+
+
 def _roster_file(roster: Path) -> Path:
     return roster / "roster.csv" if roster.is_dir() else roster
 
@@ -1078,6 +1107,12 @@ def travel(
     try:
         if out is not None:
             check_writable(out, force, loaded.source_files, (".xlsx", ".csv"))
+            read = _roster_file(roster).parent.resolve() if roster is not None else None
+            if read is not None and out.resolve().parent == read:
+                raise FolderError(
+                    f"{out} is inside {roster}, the output folder read with --roster: roster never writes"
+                    " over its input, nor into a folder written as a whole; give a file outside it"
+                )
         used = _journeys_used(loaded, roster) if roster is not None else set()
     except FolderError as exc:
         raise fail(str(exc)) from None

@@ -171,3 +171,64 @@ def test_output_piped_to_a_file_is_as_wide_as_columns_says_else_140(
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert max(len(line) for line in lines) == widest  # the week-by-week table fills the width
+
+
+def test_no_command_writes_over_a_roster_or_sample_it_reads(tmp_path: Path) -> None:
+    """The published roster of a replan, the folder a repair starts from, the roster `travel`
+    reads and the samples `regress` reads are inputs: writing over any of them is bad input, and
+    each is left byte for byte as it was."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(app, list(args))
+        return result.exit_code, result.output
+
+    small = str(ROOT / "scenarios" / "small.yaml")
+    published = tmp_path / "published"
+    assert run("solve", small, "--out", str(published), "--deterministic", "--quiet")[0] == 0
+    before = {p.name: p.read_bytes() for p in published.iterdir()}
+    first = (published / "roster.csv").read_text(encoding="utf-8").splitlines()[1].split(",")
+    attempts = [
+        ("solve", small, "--baseline", str(published), "--out", str(published), "--deterministic"),
+        (
+            "solve",
+            small,
+            "--baseline",
+            str(published / "roster.csv"),
+            "--out",
+            str(published),
+            "--deterministic",
+        ),
+        (
+            "replace",
+            str(published),
+            first[3],
+            "--inspection",
+            first[0],
+            "--out",
+            str(published),
+            "--deterministic",
+        ),
+        ("travel", small, "--roster", str(published), "--out", str(published / "roster.csv"), "--force"),
+    ]
+    for args in attempts:
+        code, output = run(*args)
+        assert code == 2 and "Traceback" not in output, (args, output)
+        assert {p.name: p.read_bytes() for p in published.iterdir()} == before, args
+    samples = tmp_path / "samples"
+    (samples / "baselines").mkdir(parents=True)
+    (samples / "small.yaml").write_bytes((ROOT / "scenarios" / "small.yaml").read_bytes())
+    assert run("regress", "--scenarios", str(samples), "--update", "--jobs", "1")[0] == 0
+    kept = (samples / "small.yaml").read_bytes()
+    other = tmp_path / "notes.txt"
+    other.write_text("not a report\n")
+    for target in (samples / "small.yaml", other):
+        code, output = run("regress", "--scenarios", str(samples), "--jobs", "1", "--junit", str(target))
+        assert code == 2 and "Traceback" not in output, output
+    assert (samples / "small.yaml").read_bytes() == kept and other.read_text() == "not a report\n"
+    report = tmp_path / "report.xml"
+    for _ in range(2):  # an earlier report is replaced, as CI runs it again
+        assert run("regress", "--scenarios", str(samples), "--jobs", "1", "--junit", str(report))[0] == 0
+    assert b"<testsuite" in report.read_bytes()
