@@ -8,6 +8,7 @@ import math
 import os
 import signal
 import sys
+import threading
 
 
 def _interrupted_while_starting(_signum: int, _frame: object) -> None:
@@ -710,11 +711,10 @@ def replace(
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if inspection is None and week is None:
         raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
+    checked = _Checking(folder)  # every file of the folder (its columns, each cell's kind), beside the search
     try:
         summary = read_summary(folder / "summary.json")
-        config = SolveConfig(
-            time_limit=time_limit, deterministic=deterministic, on_search=import_in_background
-        )
+        config = SolveConfig(time_limit=time_limit, deterministic=deterministic, on_search=checked.start)
     except (FolderError, ConfigError) as exc:
         raise fail(str(exc)) from None
     path = _scenario_of(folder, summary, scenario)
@@ -730,6 +730,7 @@ def replace(
     try:
         check_target(target, _inputs(loaded))
         found = repairs(loaded, secondee, inspection, monday, alternatives, config)
+        checked.result()
     except (ReplaceError, FolderError) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
@@ -761,6 +762,36 @@ def replace(
         highlight=False,
     )
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
+
+
+class _Checking:
+    """The files of an output folder read and checked (`read_tables`) in a thread of their own,
+    started as the search begins (pandas, which the check needs, imports there too), so that a
+    repair does not wait for it; `result` raises the check's complaint as bad input."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problem: FolderError | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="folder check", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            read_tables(self.folder)
+        except FolderError as exc:
+            self.problem = exc
+
+    def result(self) -> None:
+        if self.thread is None:
+            self._run()  # no search began (every repair was refused first): checked here
+        else:
+            self.thread.join()
+        if self.problem is not None:
+            raise fail(str(self.problem))
 
 
 def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> Path:

@@ -108,6 +108,19 @@ BROKEN = [
         "summary.json",
         "`shortfalls`",
     ),
+    (
+        "summary-huge-objective",
+        summary_edit(lambda d: {**d, "objective": 10**400}),
+        "summary.json",
+        "`objective` is `1000000000000",
+    ),
+    (
+        "summary-nan-bound",
+        summary_edit(lambda d: {**d, "best_bound": float("nan")}),
+        "summary.json",
+        "`best_bound` is `nan`, expected a number",
+    ),
+    ("summary-empty", summary_edit(lambda _: {}), "summary.json", "`status` is missing"),
     ("weeks-without-week", drop_column("weeks.csv", "week"), "weeks.csv", "missing column(s) week"),
     (
         "inspections-without-week",
@@ -182,24 +195,41 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("command", ["check", "compare", "report", "explain"])
+@pytest.mark.parametrize("command", ["check", "compare", "report", "explain", "replace"])
 @pytest.mark.parametrize(("case", "edit", "name", "words"), BROKEN, ids=[c[0] for c in BROKEN])
 def test_a_broken_file_is_bad_input_naming_it(
     solved: Path, tmp_path: Path, command: str, case: str, edit: Callable[[Path], None], name: str, words: str
 ) -> None:
     folder = tmp_path / "out"
     shutil.copytree(solved, folder)
+    with open(solved / "roster.csv", encoding="utf-8") as handle:
+        first = next(csv.DictReader(handle))
+    who, on = first["secondee"], first["inspection"]
     edit(folder)
     args = {
         "check": ["check", str(SMALL), str(folder)],
         "compare": ["compare", str(folder), str(solved)],
         "report": ["report", str(folder)],
         "explain": ["explain", str(SMALL), "--roster", str(folder), "--secondee", "ab"],
+        "replace": [
+            "replace",
+            str(folder),
+            who,
+            "--inspection",
+            on,
+            "--scenario",
+            str(SMALL),
+            "--deterministic",
+            "--out",
+            str(tmp_path / "repaired"),
+        ],
     }[command]
     code, output = run(*args)
     assert code == 2, output
+    assert not (tmp_path / "repaired").exists()
     assert name in output, output
-    if command != "report" or case.startswith("summary"):  # report names edited files first
+    # report names edited files first; replace reads the roster as a published one first, in its own words
+    if command not in ("report", "replace") or case.startswith("summary"):
         assert words in output, output
 
 

@@ -461,7 +461,7 @@ def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Pa
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["nobody", "--inspection", "peel-kent-1"], "no secondee `nobody`"),
+        (["nobody", "--inspection", "peel-kent-1"], "unknown secondee `nobody`"),
         (["me-33"], "--inspection ID, --week MONDAY"),
         (["me-33", "--inspection", "peel-kent-1"], "nothing to replace"),
         (["me-33", "--week", "2026-09-15"], "Tuesday"),

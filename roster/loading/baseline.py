@@ -171,9 +171,20 @@ def _rows(
                 Problem(str(path), n, "week", f"{monday} is a {monday:%A}: a week is named by its Monday")
             )
             continue
+        booked = str(record.get("arrangement") or "").strip() or None
+        if booked is not None and booked not in ARRANGEMENTS:
+            problems.append(
+                Problem(
+                    str(path),
+                    n,
+                    "arrangement",
+                    f"`{booked}` is not an arrangement: expected {', '.join(ARRANGEMENTS[:-1])} or {ARRANGEMENTS[-1]}"
+                    " (or leave the column out: the stays are worked out again)",
+                )
+            )
+            continue
         if ok:
             body = str(record.get("body") or "").strip() or None
-            booked = str(record.get("arrangement") or "").strip() or None
             out.append(
                 PublishedRow(
                     str(record["secondee"]).strip(),
@@ -185,6 +196,9 @@ def _rows(
                 )
             )
     return out
+
+
+ARRANGEMENTS = tuple(a.value for a in f.Arrangement)
 
 
 class _History:

@@ -8,6 +8,7 @@ the file, the line, the column and what was expected, never a crash halfway thro
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -182,12 +183,21 @@ def table_problems(name: str, table: pd.DataFrame, required: tuple[str, ...] | N
 # ------------------------------------------------------------------ summary.json
 
 
+LARGEST = 10**15  # pounds, nights, hours or counts: far beyond any programme, within a float's whole numbers
+
+
 def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= LARGEST
 
 
 def _number(value: Any) -> bool:
-    return (isinstance(value, (int, float))) and not isinstance(value, bool)
+    """A finite number of believable size (JSON's NaN and Infinity are not numbers here)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) <= LARGEST
+    )
 
 
 def _or_null(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -287,8 +297,10 @@ REPORT_KEYS = (
 
 
 def summary_problems(summary: Mapping[str, Any]) -> list[str]:
-    """The keys of a summary whose values have the wrong type."""
-    return [
+    """The keys of a summary whose values have the wrong type (or size), and a missing `status`,
+    which every summary roster writes has."""
+    missing = [] if "status" in summary else ["`status` is missing, expected a status such as optimal"]
+    return missing + [
         f"`{key}` is `{shortened(summary[key])}`, expected {words}"
         for key, (check, words) in SUMMARY.items()
         if key in summary and not check(summary[key])
