@@ -475,3 +475,34 @@ def test_validate_prints_a_workbook_name_as_typed(tmp_path: Path) -> None:
     book = exported(Scenario.model_validate(scenario.model_dump()), tmp_path / "draft.xlsx")
     code, output = run("validate", str(book))
     assert code == 0 and "[red]Draft[/red] cohort" in output
+
+
+def test_a_formula_with_no_saved_value_is_named_at_its_cell_and_one_with_a_value_is_read(
+    tmp_path: Path,
+) -> None:
+    """A workbook written by a script holds formulas without the values a spreadsheet program
+    saves: each is bad input at its cell (not a silent default, nor "missing"); once a value is
+    saved beside the formula, the value is what is read."""
+    import re
+    import zipfile
+
+    exported = tmp_path / "small.xlsx"
+    write_file(exported, workbook_bytes(load_scenario(SCENARIOS / "small.yaml")))
+    book = load_workbook(exported)
+    weeks = next(row[1] for row in book["Programme"].iter_rows() if row[0].value == "weeks")
+    weeks.value = "=2*4"
+    book["Inspections"]["G3"] = "=1/0"
+    scripted = tmp_path / "scripted.xlsx"
+    book.save(scripted)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(scripted)
+    unsaved = {p.cell for p in raised.value.problems if "formula with no saved value" in p.message}
+    assert unsaved == {f"Programme!{weeks.coordinate}", "Inspections!G3"}
+    saved = tmp_path / "saved.xlsx"  # as a spreadsheet program saves it: the value beside the formula
+    with zipfile.ZipFile(scripted) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            data = re.sub(rb"<f>2\*4</f><v\s*/>", b"<f>2*4</f><v>8</v>", data)
+            data = re.sub(rb'(<c r="G3"[^>]*>)<f>1/0</f><v\s*/>', rb"\1<f>1/0</f><v>2</v>", data)
+            target.writestr(item, data)
+    assert load_scenario(saved).weeks == 8

@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from models import Body, Inspection, Scenario, Secondee, TravelTime
 from models.base import did_you_mean
+from roster.labels import shortened
 from roster.loading.baseline import read_published
 from roster.loading.cells import CellError, blank, read_cell
 from roster.loading.errors import Problem, ScenarioError
@@ -188,7 +189,56 @@ def _xlsx(path: Path) -> tuple[list[Grid], list[Found]]:
         ) from None
     finally:
         book.close()
-    return grids, found
+    return grids, found + _unsaved_formulas(path, grids)
+
+
+UNSAVED = re.compile(rb"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*</c>", re.S)
+"""A cell with a formula (`<f>`); it has no saved value when it holds no `<v>` with a value."""
+SAVED = re.compile(rb"<v>[^<]")
+
+
+def _unsaved_formulas(path: Path, grids: list[Grid]) -> list[Found]:
+    """Formula cells with no value saved (a workbook written by a script, never opened in a
+    spreadsheet program): read as empty, they would be a wrong default or a "missing" at a cell
+    that is not empty. The sheets' XML is scanned first, so that a workbook Excel saved is read
+    once."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            if not any(
+                not SAVED.search(m.group(0)) for n in sheets for m in UNSAVED.finditer(archive.read(n))
+            ):
+                return []
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []  # what the values' reading made of it stands
+    found = []
+    try:
+        for ws in book.worksheets:
+            name = canonical_sheet(ws.title)
+            grid = next((g for g in grids if g.name == name), None)
+            if grid is None:
+                continue
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    saved = (
+                        grid.rows[r - 1][c - 1]
+                        if r <= len(grid.rows) and c <= len(grid.rows[r - 1])
+                        else None
+                    )
+                    if isinstance(value, str) and value.startswith("=") and saved is None:
+                        message = (
+                            f"a formula with no saved value ({shortened(value, 40)}): roster reads the values a"
+                            " spreadsheet saves; open and save the workbook in Excel or LibreOffice, or type the value"
+                        )
+                        found.append(
+                            Found((grid.order, r, c), Problem(grid.file, None, "", message, grid.ref(r, c)))
+                        )
+    finally:
+        book.close()
+    return found
 
 
 def _csv_folder(folder: Path) -> tuple[list[Grid], list[Found]]:
