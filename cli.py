@@ -149,6 +149,8 @@ def validate(
         people = ", ".join(f"{n} {kind}" for kind, n in sorted(view.backgrounds.items()))
         console.print(
             f"Secondees: {sum(view.backgrounds.values())} ({people}; {view.carers} with caring responsibilities)"
+            if people
+            else "Secondees: none yet"
         )
         weeks = Table("week", "fixed", "windowed", "cap", title="Inspections per week")
         for monday, fixed, windowed, cap in view.weeks:

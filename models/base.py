@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from models.limits import FIRST_DATE, LAST_DATE, MAX_MINUTES, MAX_POUNDS, MAX_TEAM, MAX_TEXT, MAX_WEEKS
 
@@ -79,17 +79,27 @@ def _printable(text: str) -> str:
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_printable)]
 """Free text people read (a name, a town): one line, no control characters, at most 1,000 characters."""
 
-NonNegativeInt = Annotated[int, Field(ge=0)]
-PositiveInt = Annotated[int, Field(gt=0)]
-Pounds = Annotated[int, Field(ge=0, le=MAX_POUNDS)]
+
+def not_a_yes_no(value: Any) -> Any:
+    """A whole number is never `true` or `false` (which pydantic would read as 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, found `{str(value).lower()}`")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(not_a_yes_no)]
+"""An int that refuses `true`/`false`: every whole number of a scenario is one."""
+NonNegativeInt = Annotated[Whole, Field(ge=0)]
+PositiveInt = Annotated[Whole, Field(gt=0)]
+Pounds = Annotated[Whole, Field(ge=0, le=MAX_POUNDS)]
 """A cost weight in whole pounds."""
-Minutes = Annotated[int, Field(ge=0, le=MAX_MINUTES)]
+Minutes = Annotated[Whole, Field(ge=0, le=MAX_MINUTES)]
 """A one-way journey or a journey limit."""
-TeamCount = Annotated[int, Field(ge=0, le=MAX_TEAM)]
+TeamCount = Annotated[Whole, Field(ge=0, le=MAX_TEAM)]
 """Secondees on a team."""
-WeekCount = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
+WeekCount = Annotated[Whole, Field(ge=0, le=MAX_WEEKS)]
 """A number of weeks (or of inspections over the horizon: at most one a week)."""
-PositiveWeekCount = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
+PositiveWeekCount = Annotated[Whole, Field(ge=1, le=MAX_WEEKS)]
 Degrees = Annotated[float, Field(allow_inf_nan=False)]
 
 

@@ -14,6 +14,7 @@ from models.base import (
     StrictModel,
     Text,
     WeekCount,
+    Whole,
     did_you_mean,
 )
 from models.bodies import Location
@@ -27,7 +28,7 @@ class Carer(StrictModel):
     home_every_night: bool = False
     max_commute_minutes: Minutes | None = None
     no_night_before: bool = False
-    max_nights_away: Annotated[int, Field(ge=0, le=MAX_NIGHTS)] | None = None
+    max_nights_away: Annotated[Whole, Field(ge=0, le=MAX_NIGHTS)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Carer:
@@ -64,7 +65,7 @@ class Secondee(StrictModel):
     available: tuple[Date, Date] | None = None
     trained: Date | None = None
     away: list[Monday] = Field(default_factory=list)
-    inspections_done: Annotated[int, Field(ge=0, le=MAX_INSPECTIONS_DONE)] = 0
+    inspections_done: Annotated[Whole, Field(ge=0, le=MAX_INSPECTIONS_DONE)] = 0
     carer: Carer | None = None
     target: tuple[WeekCount, WeekCount] | None = None
     prefers: Prefers = Field(default_factory=Prefers)

@@ -8,14 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from models.base import Minutes, Monday, PositiveWeekCount, Pounds, StrictModel, WeekCount
+from models.base import Minutes, Monday, PositiveWeekCount, Pounds, StrictModel, WeekCount, Whole
 from models.limits import CIRCUITY, KM_PER_HOUR, MAX_OVERHEAD_MINUTES, MAX_PER_WEEK
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-PerWeek = Annotated[int, Field(ge=0, le=MAX_PER_WEEK)]
+PerWeek = Annotated[Whole, Field(ge=0, le=MAX_PER_WEEK)]
 """Inspections running in one week."""
 
 

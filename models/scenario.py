@@ -27,6 +27,7 @@ from models.bodies import Body, Location, bundled_bodies
 from models.inspections import Inspection
 from models.limits import (
     FARTHEST_KM,
+    LAST_DATE,
     MAX_BODIES,
     MAX_INSPECTIONS,
     MAX_JOURNEYS,
@@ -230,6 +231,7 @@ class Scenario(StrictModel):
                 )
         for monday in self.rules.max_inspections_in_week:
             self._in_horizon(found, ("rules", "max_inspections_in_week", str(monday)), monday)
+        self._check_horizon_end(found)
         self._check_frozen_before(found)
         self._check_inspections(found)
         self._check_secondees(found)
@@ -249,6 +251,18 @@ class Scenario(StrictModel):
                 f"{monday} lies outside the horizon ({self.start} to {self.mondays[-1]},"
                 f" {self.weeks} weeks); move it or lengthen `weeks`",
                 monday.isoformat(),
+            )
+
+    def _check_horizon_end(self, found: _Problems) -> None:
+        """The horizon's weeks end within the years a roster can cover, as every date does."""
+        last = self.mondays[-1] + dt.timedelta(days=6)
+        if found.horizon and last > LAST_DATE:
+            found.fail(
+                ("weeks",),
+                "outside_years",
+                f"{self.weeks} weeks from {self.start} end on {last}, after the last day a roster can"
+                f" cover ({LAST_DATE}); check the year of `start`, or shorten `weeks`",
+                self.weeks,
             )
 
     def _check_frozen_before(self, found: _Problems) -> None:

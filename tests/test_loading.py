@@ -578,3 +578,36 @@ def test_a_whole_number_too_long_to_write_out_is_bad_input_not_a_crash(tmp_path:
     code = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out")])
     assert code.exit_code == 2, code.output
     assert "big.yaml:4" in code.output and "digits" in code.output
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("weeks: true\n", "`weeks` expected a whole number, found `true`"),
+        ("weeks: 12\nrules: {max_back_to_back: false}\n", "expected a whole number, found `false`"),
+        ("weeks: 4\n", "end on 2100-01-24, after the last day a roster can cover"),
+    ],
+    ids=["weeks-yes", "rule-no", "past-2099"],
+)
+def test_a_yes_no_is_not_a_number_and_no_week_lies_past_2099(tmp_path: Path, text: str, words: str) -> None:
+    start = "2099-12-28" if "past" in words or "2100" in words else "2026-09-07"
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: x\nstart: {start}\n{text}")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert any(words in str(p) for p in raised.value.problems), raised.value.problems
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("extends=cohort.yaml", "belongs in a what-if file"),
+        ("inspections.0.week=2026-09-14", "changed by id in a what-if file"),
+    ],
+)
+def test_set_refuses_directives_and_lists_with_the_way_to_do_it(setting: str, words: str) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        from tests.conftest import SCENARIOS
+
+        load_scenario(SCENARIOS / "small.yaml", Overrides(settings=(setting,)))
+    assert any(words in str(p) for p in raised.value.problems), raised.value.problems

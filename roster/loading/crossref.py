@@ -31,6 +31,7 @@ CROSS_KINDS = frozenset(
     {
         "unknown_body",
         "outside_horizon",
+        "outside_years",
         "duplicate_id",
         "bundled_body",
         "too_many",

@@ -350,6 +350,30 @@ def _setting(variant: CommentedMap, setting: str) -> None:
         ) from None
     node = variant
     parts = key.strip().split(".")
+    if parts[0] in ("extends", "remove", "change"):
+        raise ScenarioError(
+            [
+                Problem(
+                    "<--set>",
+                    None,
+                    key,
+                    f"`{parts[0]}:` belongs in a what-if file, not in --set: write a variant with"
+                    " `extends:` (or use --drop-secondee and --drop-inspection)",
+                )
+            ]
+        )
+    if parts[0] in ("inspections", "secondees", "travel", "bodies"):
+        raise ScenarioError(
+            [
+                Problem(
+                    "<--set>",
+                    None,
+                    key,
+                    f"--set changes the keys of the programme and its rules; `{parts[0]}` is a list, changed"
+                    f" by id in a what-if file: `change: {{{parts[0]}: {{ID: {{week: ...}}}}}}`",
+                )
+            ]
+        )
     for n, part in enumerate(parts[:-1]):
         node = node.setdefault(part, CommentedMap())
         if not isinstance(node, CommentedMap):
