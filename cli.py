@@ -406,9 +406,11 @@ def _no_roster(path: Path, folder: Path, tables: Tables, inputs: list[Path]) -> 
             markup=False,
         )
     try:
-        write_folder(target, tables.files(), inputs)
+        written = write_folder(target, tables.files(), inputs)
     except FolderError as exc:
         raise fail(str(exc)) from None
+    names = ", ".join(sorted(p.name for p in written if p.parent == target))
+    console.print(f"Wrote {names} to {escape(str(target))}/ (why, in summary.json)", highlight=False)
     raise typer.Exit(EXIT_UNMET)
 
 
@@ -507,6 +509,10 @@ def explain(
 
 def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Result:
     """The roster in `roster` (or out/<scenario>/ when it was solved for this scenario), else a solve."""
+    if roster is not None and roster.is_file():
+        if roster.name != "roster.csv":
+            raise fail(f"--roster: {roster} is a file; give the output folder of a solve (or its roster.csv)")
+        roster = roster.parent
     folder = roster or Path("out") / safe_name(scenario.stem, "scenario")
     loaded = facts.scenario
     try:

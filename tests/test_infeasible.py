@@ -275,3 +275,33 @@ def test_explain_names_a_secondee_by_name_and_says_a_team_was_full_and_what_goin
     )
     result = CliRunner().invoke(app, ["explain", str(two), "--secondee", "R. K."])
     assert result.exit_code == 2 and "2 secondees are called `R. K.`" in result.output
+
+
+def test_a_run_without_a_roster_says_where_it_wrote_why(tmp_path: Path) -> None:
+    content, _, _ = CASES["fixed inspections over the cap"]
+    path = write(tmp_path / "over.yaml", content)
+    out = tmp_path / "out"
+    solved = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--deterministic", "--quiet"])
+    assert solved.exit_code == 1, solved.output
+    assert "Wrote " in solved.output and "summary.json" in solved.output and f"{out}/" in solved.output
+
+
+def test_explain_roster_must_be_a_folder_or_its_roster_csv_and_check_against_itself_is_clean(
+    tmp_path: Path,
+) -> None:
+    small = str(ROOT / "scenarios" / "small.yaml")
+    out = tmp_path / "out"
+    assert (
+        CliRunner().invoke(app, ["solve", small, "--out", str(out), "--deterministic", "--quiet"]).exit_code
+        == 0
+    )
+    junk = tmp_path / "junk.csv"
+    junk.write_text("a,b\n")
+    result = CliRunner().invoke(app, ["explain", small, "--roster", str(junk), "--secondee", "ab"])
+    assert result.exit_code == 2 and "is a file" in result.output, result.output
+    result = CliRunner().invoke(
+        app, ["explain", small, "--roster", str(out / "roster.csv"), "--secondee", "ab"]
+    )
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["check", small, str(out), "--baseline", str(out)])
+    assert result.exit_code == 0 and "None" not in result.output, result.output

@@ -195,8 +195,10 @@ def test_compare_prints_one_table_and_the_changes(tmp_path: Path) -> None:
         "hotel nights",
         "travel hours",
         "shortfalls",
-        "inspections per secondee",
+        "inspections per secondee (fewest/mean/most)",
+        "  secondees below their target",
     }
+    assert "under_use" not in result.output and "over_use" not in result.output  # words, not keys
     assert {c["secondee"] for c in data["changes"][0]["changes"]} >= {"ann-b"}
 
 

@@ -707,9 +707,15 @@ class _Checker:
         if self.scenario.published is None:
             return
         said = summary.get("baseline")
-        said = said if isinstance(said, dict) else {}
         for key, value in (("changes", self.changes_counted), ("moves", len(self.moves))):
-            if said.get(key) != value:
+            if not isinstance(said, dict):  # solved without a baseline: it counted none
+                if value:
+                    self.flag(
+                        "summary",
+                        f"summary.json was written by a solve without a baseline, so it counts no {key};"
+                        f" against the published roster the roster has {value}",
+                    )
+            elif said.get(key) != value:
                 self.flag(
                     "summary", f"summary.json gives baseline {key} {said.get(key)}, the roster gives {value}"
                 )

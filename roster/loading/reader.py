@@ -163,8 +163,17 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         listed = f" (expected one of: {', '.join(allowed)})" if allowed else ""
         return f"unknown key `{name}`{hint}{listed}"
     if kind == "missing":
+        if tuple(loc) == ("baseline", "roster"):
+            return (
+                "is required but missing: a replan names the published roster it starts from"
+                " (`baseline: {roster: PATH}`, or --baseline PATH beside --frozen-before)"
+            )
         return "is required but missing"
     message = str(error["msg"])
+    if kind == "int_parsing":
+        message = "expected a whole number"
+    elif kind == "bool_parsing":
+        message = "expected true or false"
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     limit = (error.get("ctx") or {}).get("le")
     if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:

@@ -11,7 +11,7 @@ from typing import Any
 from models import Scenario
 from roster.facts import Facts
 from roster.history import Placed, inspection_weeks, list_changes, moved_inspections
-from roster.labels import COST_TERMS
+from roster.labels import COST_TERM_LABELS, COST_TERMS
 from roster.loading import load_scenario
 from roster.loading.sheets import is_scenario_folder
 from roster.outputs.folder import FolderError, read_tables
@@ -22,7 +22,10 @@ from roster.workflows.parallel import run_all
 METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("status", lambda s: s.get("status")),
     ("objective", lambda s: s["objective"]),
-    *[(f"  {term}", (lambda t: lambda s: s["cost_terms"].get(t, 0))(term)) for term in COST_TERMS],
+    *[
+        (f"  {COST_TERM_LABELS[term]}", (lambda t: lambda s: s["cost_terms"].get(t, 0))(term))
+        for term in COST_TERMS
+    ],
     ("best bound", lambda s: s["best_bound"]),
     ("hotel nights", lambda s: s["hotel_nights"]),
     ("hotel cost", lambda s: s["hotel_cost"]),
@@ -31,7 +34,10 @@ METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("fully staffed", lambda s: f"{s['inspections_fully_staffed']}/{s['inspections']}"),
     ("secondees used", lambda s: s["secondees_used"]),
     ("changes to the published roster", lambda s: (s.get("baseline") or {}).get("changes", "-")),
-    ("inspections per secondee", lambda s: "{min}/{mean:.2f}/{max}".format(**s["inspections_per_secondee"])),
+    (
+        "inspections per secondee (fewest/mean/most)",
+        lambda s: "{min}/{mean:.2f}/{max}".format(**s["inspections_per_secondee"]),
+    ),
 ]
 
 
