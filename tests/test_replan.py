@@ -596,6 +596,17 @@ def test_a_replan_of_a_published_folder_cancels_stays_and_notices_the_bookings(t
     for n in notices:
         assert n["action"] in ("book", "cancel", "amend") and n["what"]
     assert "booking-changes" in (out / "report.html").read_text()
+    # who to tell: every change, in words, in the workbook and the page
+    from openpyxl import load_workbook
+
+    every = changes_of(out)
+    sheet = load_workbook(out / "roster.xlsx")["Changes"]
+    listed = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(listed) == len(every) > 0
+    assert {(r[7], r[6]) for r in listed} == {(c["secondee"], c["inspection"]) for c in every}
+    assert all(r[0] != r[7] and r[1] in ("joins", "leaves", "moves") for r in listed)  # names and words
+    page = (out / "report.html").read_text()
+    assert page.count('<tr data-secondee="') == len(every) and "Who to tell" in page
 
 
 def test_a_secondee_may_be_named_as_shown_on_the_command_line_and_a_name_in_a_roster_gets_the_id(

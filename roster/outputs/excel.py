@@ -21,6 +21,8 @@ from roster.frames import rows
 from roster.labels import (
     ACTIVITY_LABELS,
     ARRANGEMENT_LABELS,
+    BOOKING_LABELS,
+    CHANGE_LABELS,
     COST_TERM_LABELS,
     STATUS_LABELS,
     week_label,
@@ -192,6 +194,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     roster_sheet(book, data)
     inspections_sheet(book, data)
     bookings_sheet(book, data)
+    if data.changes is not None:
+        changes_sheet(book, data)
     if data.booking_changes is not None:
         booking_changes_sheet(book, data)
     accommodation_sheet(book, data)
@@ -337,6 +341,40 @@ CHANGE_SHEET = [
     Column("what to tell the hotel", width=70),
     Column("inspection"),
 ]
+
+
+CHANGES_SHEET = [
+    Column("who", width=22),
+    Column("change"),
+    Column("inspected body", width=34),
+    Column("week before", "date"),
+    Column("week now", "date"),
+    Column("hotel", width=26),
+    Column("inspection"),
+    Column("secondee"),
+]
+
+
+def changes_sheet(book: Book, data: ReportData) -> None:
+    """Who to tell: each change to the published roster (changes.csv), in words."""
+    assert data.changes is not None
+    ws = book.sheet("Changes", CHANGES_SHEET, [], filters=False)
+    for r in rows(data.changes):
+        book.row(
+            ws,
+            CHANGES_SHEET,
+            [
+                str(r.name) or data.labels.get(str(r.secondee), str(r.secondee)),
+                CHANGE_LABELS.get(str(r.change), str(r.change)),
+                str(r.body_name) or str(r.inspection),
+                r.week_before or None,
+                r.week_after or None,
+                BOOKING_LABELS.get(str(r.booking), str(r.booking)),
+                r.inspection,
+                r.secondee,
+            ],
+        )
+    book.widths(ws, CHANGES_SHEET)
 
 
 def booking_changes_sheet(book: Book, data: ReportData) -> None:

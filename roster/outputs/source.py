@@ -53,6 +53,7 @@ class ReportData:
     booking_changes: pd.DataFrame | None = (
         None  # booking-changes.csv, when the roster replans a published one
     )
+    changes: pd.DataFrame | None = None  # changes.csv, when the roster replans a published one
 
     @cached_property
     def mondays(self) -> list[str]:
@@ -275,4 +276,5 @@ def load(folder: Path, now: dt.datetime | None = None) -> ReportData:
         tables.get("bookings"),
         now,
         tables.get("booking-changes"),
+        tables.get("changes"),
     )
