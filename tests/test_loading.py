@@ -75,7 +75,7 @@ CASES = [
         "rules.max_inspections_per_week",
         "greater than or equal to 0",
     ),
-    ("weeks-not-a-number", "weeks: 6", "weeks: six", 3, "weeks", "integer"),
+    ("weeks-not-a-number", "weeks: 6", "weeks: six", 3, "weeks", "expected a whole number; found `six`"),
     (
         "week-not-monday",
         "    week: 2026-09-14",

@@ -506,3 +506,17 @@ def test_a_formula_with_no_saved_value_is_named_at_its_cell_and_one_with_a_value
             data = re.sub(rb'(<c r="G3"[^>]*>)<f>1/0</f><v\s*/>', rb"\1<f>1/0</f><v>2</v>", data)
             target.writestr(item, data)
     assert load_scenario(saved).weeks == 8
+
+
+@pytest.mark.parametrize("sheet", ["Programme", "Inspections", "Secondees"])
+def test_a_workbook_without_one_of_its_three_sheets_says_so(tmp_path: Path, sheet: str) -> None:
+    """A missing Inspections or Secondees sheet is not a programme with none (an empty sheet is)."""
+    exported = tmp_path / "small.xlsx"
+    write_file(exported, workbook_bytes(load_scenario(SCENARIOS / "small.yaml")))
+    book = load_workbook(exported)
+    del book[sheet]
+    short = tmp_path / "short.xlsx"
+    book.save(short)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(short)
+    assert any(f"has no sheet `{sheet}`" in p.message for p in raised.value.problems), raised.value.problems

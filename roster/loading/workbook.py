@@ -371,19 +371,22 @@ class Workbook:
                 book._read_programme(grid)
             else:
                 book._read_list(grid, next(s for s in LISTS if s.name == grid.name))
-        if PROGRAMME_SHEET not in names:
-            where = "a file programme.csv" if book.path.is_dir() else f"a sheet `{PROGRAMME_SHEET}`"
-            book.found.append(
-                Found(
-                    (-1, 0, 0),
-                    Problem(
-                        str(book.path),
-                        None,
-                        "",
-                        f"has no {where}: the name, start and weeks of the scenario go there",
-                    ),
+        for sheet, what in (
+            (PROGRAMME_SHEET, "the name, start and weeks of the scenario go there"),
+            (
+                "Inspections",
+                "the inspections go there, one a row (a sheet with none is a programme with none yet)",
+            ),
+            (
+                "Secondees",
+                "the secondees go there, one a row (a sheet with none is a programme with none yet)",
+            ),
+        ):
+            if sheet not in names:
+                where = f"file {sheet.lower()}.csv" if book.path.is_dir() else f"sheet `{sheet}`"
+                book.found.append(
+                    Found((-1, 0, 0), Problem(str(book.path), None, "", f"has no {where}: {what}"))
                 )
-            )
         book.origins.mark(book.tree, str(book.path))
         return book
 
