@@ -102,3 +102,19 @@ def test_solve_prints_the_summary_and_the_grid_when_asked(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "Week by week" in result.output and "Hotel bookings" in result.output
     assert "Roster" in result.output and "Amara B." in result.output
+
+
+def test_the_grid_marks_each_arrangement_so_it_reads_without_colour(cohort: Solved) -> None:
+    """`Kent` commutes, `+Kent` a hotel, `++Kent` a hotel from the night before: in text alone."""
+    grid = Grid.of(cohort)
+    how = {(str(r.secondee), str(r.week)): str(r.arrangement) for r in cohort.roster.itertuples()}
+    marks = {"commute": "", "hotel": "+", "hotel_night_before": "++"}
+    seen = set()
+    for s, row in zip([p.id for p in cohort.scenario.secondees], grid.cells, strict=True):
+        for monday, (text, kind) in zip(grid.mondays, row, strict=True):
+            if (s, monday.isoformat()) in how:
+                arrangement = how[(s, monday.isoformat())]
+                assert kind == arrangement and text.startswith(marks[arrangement])
+                assert not text.removeprefix(marks[arrangement]).startswith("+")
+                seen.add(arrangement)
+    assert seen >= {"hotel", "hotel_night_before"}

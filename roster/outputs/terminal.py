@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from roster.workflows.replace import Repair
 
 ARRANGEMENT_STYLES = {"commute": "green", "hotel": "blue", "hotel_night_before": "dark_orange"}
+ARRANGEMENT_MARKS = {"commute": "", "hotel": "+", "hotel_night_before": "++"}
+"""Before a body's name in the grid, so that the arrangement reads without colour too (a log, a
+printout): `Kent` commutes, `+Kent` a hotel, `++Kent` a hotel from the night before."""
 ACTIVITY_STYLES = {"off": "dim", "away": "magenta", "training": "cyan", "not_seconded": "dim"}
 STYLES = {**ARRANGEMENT_STYLES, **ACTIVITY_STYLES}
 OFF_MARK = "·"
@@ -278,7 +281,8 @@ class Grid:
                 if doing in marks:
                     row.append((marks[doing], doing))
                 else:
-                    row.append((short[doing], str(how[(s, doing)])))
+                    arrangement = str(how[(s, doing)])
+                    row.append((ARRANGEMENT_MARKS.get(arrangement, "") + short[doing], arrangement))
             cells.append(row)
         return cls(mondays, [tables.labels[s] for s in people], cells)
 
@@ -325,7 +329,10 @@ class Grid:
         return table
 
     def legend(self) -> Text:
-        keys = [Text(ARRANGEMENT_LABELS[k], style=s) for k, s in ARRANGEMENT_STYLES.items()]
+        keys = [
+            Text(f"{ARRANGEMENT_MARKS[k]}Body {ARRANGEMENT_LABELS[k]}", style=s)
+            for k, s in ARRANGEMENT_STYLES.items()
+        ]
         keys.append(Text(f"{OFF_MARK} {ACTIVITY_LABELS['off']}", style="dim"))
         return Text("Key: ") + Text("; ").join(keys)
 
