@@ -43,6 +43,7 @@ DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside
 DIVE_LEAD_PER_BUILD = 6.0  # ... and at least this many times the model's build: on a slower machine
 # the rounding takes longer in proportion (a year's build 0.2 s and rounding 0.5-1 s on one machine,
 # 0.35-0.5 s and 1-1.5 s on one half as quick)
+READ_BACK_SECONDS = 0.05  # of a wall-clock limit, kept for what follows the search (a year: 0.03-0.05 s)
 DIVE_AT_ONCE = 2.0  # a search with less than this many leads left rounds the LP from its start, on
 # a worker's core: measured at a 3-s limit on the five bench years, 0.004-0.13% above the optimum
 # (from the last lead's seconds, beside both workers: 0.004-0.42%), a short search proving no year
@@ -266,10 +267,11 @@ def search(built: Built, config: SolveConfig, started: float | None = None) -> S
 
 
 def _left(config: SolveConfig, started: float | None, now: float) -> SolveConfig:
-    """`config` with the wall-clock seconds left at `now` of a limit counted from `started`."""
+    """`config` with the wall-clock seconds left at `now` of a limit counted from `started`, less
+    `READ_BACK_SECONDS` for choosing and reading back the roster once the search has stopped."""
     if started is None or config.deterministic:
         return config
-    return replace(config, time_limit=max(0.0, config.time_limit - (now - started)))
+    return replace(config, time_limit=max(0.0, config.time_limit - (now - started) - READ_BACK_SECONDS))
 
 
 def _dives_beside(built: Built, config: SolveConfig) -> bool:
