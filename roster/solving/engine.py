@@ -43,7 +43,7 @@ DIVE_LEAD = 1.5  # seconds before the time limit to start rounding the LP beside
 DIVE_LEAD_PER_BUILD = 6.0  # ... and at least this many times the model's build: on a slower machine
 # the rounding takes longer in proportion (a year's build 0.2 s and rounding 0.5-1 s on one machine,
 # 0.35-0.5 s and 1-1.5 s on one half as quick)
-READ_BACK_SECONDS = 0.05  # of a wall-clock limit, kept for what follows the search (a year: 0.03-0.05 s)
+READ_BACK_SECONDS = 0.1  # of a wall-clock limit, kept for what follows the search (a year: 0.03-0.08 s)
 DIVE_AT_ONCE = 2.0  # a search with less than this many leads left rounds the LP from its start, on
 # a worker's core: measured at a 3-s limit on the five bench years, 0.004-0.13% above the optimum
 # (from the last lead's seconds, beside both workers: 0.004-0.42%), a short search proving no year
