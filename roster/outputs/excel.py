@@ -21,8 +21,6 @@ from roster.frames import rows
 from roster.labels import (
     ACTIVITY_LABELS,
     ARRANGEMENT_LABELS,
-    BOOKING_LABELS,
-    CHANGE_LABELS,
     COST_TERM_LABELS,
     STATUS_LABELS,
     week_label,
@@ -357,23 +355,10 @@ CHANGES_SHEET = [
 
 def changes_sheet(book: Book, data: ReportData) -> None:
     """Who to tell: each change to the published roster (changes.csv), in words."""
-    assert data.changes is not None
     ws = book.sheet("Changes", CHANGES_SHEET, [], filters=False)
-    for r in rows(data.changes):
-        book.row(
-            ws,
-            CHANGES_SHEET,
-            [
-                str(r.name) or data.labels.get(str(r.secondee), str(r.secondee)),
-                CHANGE_LABELS.get(str(r.change), str(r.change)),
-                str(r.body_name) or str(r.inspection),
-                r.week_before or None,
-                r.week_after or None,
-                BOOKING_LABELS.get(str(r.booking), str(r.booking)),
-                r.inspection,
-                r.secondee,
-            ],
-        )
+    for c in data.told:
+        row = [c["name"], c["change"], c["body_name"], c["before"] or None, c["now"] or None, c["booking"]]
+        book.row(ws, CHANGES_SHEET, [*row, c["inspection"], c["secondee"]])
     book.widths(ws, CHANGES_SHEET)
 
 

@@ -22,8 +22,6 @@ from roster.frames import rows
 from roster.labels import (
     ACTIVITY_LABELS,
     ARRANGEMENT_LABELS,
-    BOOKING_LABELS,
-    CHANGE_LABELS,
     COST_TERM_LABELS,
     STATUS_LABELS,
     day_label,
@@ -176,25 +174,6 @@ def template() -> Any:
     return env.get_template("report.html")
 
 
-def told(data: ReportData) -> list[dict[str, str]]:
-    """Each change to the published roster (changes.csv) in words: who, what, where, when."""
-    if data.changes is None:
-        return []
-    return [
-        {
-            "name": str(r.name) or data.labels.get(str(r.secondee), str(r.secondee)),
-            "change": CHANGE_LABELS.get(str(r.change), str(r.change)),
-            "body_name": str(r.body_name) or str(r.inspection),
-            "before": str(r.week_before),
-            "now": str(r.week_after),
-            "booking": BOOKING_LABELS.get(str(r.booking), str(r.booking)),
-            "secondee": str(r.secondee),
-            "inspection": str(r.inspection),
-        }
-        for r in rows(data.changes)
-    ]
-
-
 def render_html(data: ReportData) -> str:
     summary = data.summary
     shown_terms = {
@@ -214,7 +193,7 @@ def render_html(data: ReportData) -> str:
             shortfalls=summary.get("shortfalls", []),
             weeks=by_week(data.blocks),
             notices=[] if data.booking_changes is None else data.booking_changes.to_dict("records"),
-            told=told(data),
+            told=data.told,
             replan=data.booking_changes is not None,
             overall=totals(data.blocks),
             stays=stays(data),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from models import bundled_bodies
 from roster.frames import rows, totals
-from roster.labels import STATUS_LABELS, people_labels, short_body_name
+from roster.labels import BOOKING_LABELS, CHANGE_LABELS, STATUS_LABELS, people_labels, short_body_name
 from roster.outputs.bookings import Block, make_blocks, read_blocks
 from roster.outputs.folder import DATA_FILES, FolderError, read_tables
 from roster.outputs.schema import REPORT_KEYS, WRITTEN, table_problems
@@ -54,6 +54,26 @@ class ReportData:
         None  # booking-changes.csv, when the roster replans a published one
     )
     changes: pd.DataFrame | None = None  # changes.csv, when the roster replans a published one
+
+    @cached_property
+    def told(self) -> list[dict[str, str]]:
+        """Who to tell: each change to the published roster (changes.csv) in words, for the
+        workbook's Changes sheet and the page's list alike."""
+        if self.changes is None:
+            return []
+        return [
+            {
+                "name": str(r.name) or self.labels.get(str(r.secondee), str(r.secondee)),
+                "change": CHANGE_LABELS.get(str(r.change), str(r.change)),
+                "body_name": str(r.body_name) or str(r.inspection),
+                "before": str(r.week_before),
+                "now": str(r.week_after),
+                "booking": BOOKING_LABELS.get(str(r.booking), str(r.booking)),
+                "secondee": str(r.secondee),
+                "inspection": str(r.inspection),
+            }
+            for r in rows(self.changes)
+        ]
 
     @cached_property
     def mondays(self) -> list[str]:
