@@ -1070,14 +1070,27 @@ def rebuild(
         bool,
         typer.Option(help="Print the week-by-week grid, month by month when it is wider than the terminal."),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="The published roster the edit was made to (a roster.csv or its folder): also write"
+            " changes.csv and booking-changes.csv against it."
+        ),
+    ] = None,
+    frozen_before: Annotated[
+        str | None, typer.Option(help="A Monday: weeks before it are history, as in a replan.")
+    ] = None,
 ) -> None:
     """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
     from roster.outputs.report import ReportError
     from roster.workflows.rebuild import RosterInputError
     from roster.workflows.rebuild import rebuild as rebuild_roster
 
-    loaded = _load(scenario)
-    inputs = [Path(f) for f in loaded.source_files] + [_roster_file(roster)]
+    loaded = _load(
+        scenario,
+        Overrides(baseline=str(baseline) if baseline is not None else None, frozen_before=frozen_before),
+    )
+    inputs = [*_inputs(loaded), _roster_file(roster)]
     try:
         tables = read_tables(roster)
         check_target(out, inputs)
@@ -1087,8 +1100,13 @@ def rebuild(
     except RosterInputError as exc:
         _print_violations(exc.violations)
         raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None
-    # the edited roster's calendars are what secondees imported: the rebuilt ones update them
-    previous = _previous_calendars(_roster_file(roster).parent, out)
+    # the edited roster's calendars are what secondees imported (else the published roster's):
+    # the rebuilt ones update them
+    published = loaded.published
+    source = _roster_file(roster).parent
+    if not (source / "calendars").is_dir() and published is not None:
+        source = Path(published.path).parent
+    previous = _previous_calendars(source, out)
     try:
         written = write_folder(
             out,
@@ -1099,6 +1117,8 @@ def rebuild(
     except (FolderError, ReportError) as exc:
         raise fail(str(exc)) from None
     show_roster(console, rebuilt.tables, grid)
+    if loaded.published is not None:
+        show_changes(console, rebuilt.tables)
     _print_violations(rebuilt.violations)
     if rebuilt.stale:
         cells = ", ".join(f"{column} on {n} row(s)" for column, n in rebuilt.stale.items())

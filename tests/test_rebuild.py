@@ -210,3 +210,41 @@ def test_rebuilding_a_replan_keeps_its_changes_and_its_cost(tmp_path: Path) -> N
     assert files["changes.csv"] == (tmp_path / "solved" / "changes.csv").read_text()
     write_folder(tmp_path / "rebuilt", files)
     assert check_report(scenario, read_tables(tmp_path / "rebuilt")).valid
+
+
+def test_rebuild_against_the_published_roster_lists_the_changes_and_keeps_history(tmp_path: Path) -> None:
+    """`rebuild --baseline` writes changes.csv and booking-changes.csv against the roster the edit
+    was made to; an edit inside the frozen weeks breaks rule 11, and the check says so."""
+    cohort = SCENARIOS / "cohort.yaml"
+    published = tmp_path / "published"
+    code, output = run("solve", str(cohort), "--out", str(published), "--deterministic", "--quiet")
+    assert code == 0, output
+    table = rows(published / "roster.csv")
+    busy: dict[str, set[str]] = {}
+    for r in table:
+        busy.setdefault(r["week"], set()).add(r["secondee"])
+    everyone = sorted({r["secondee"] for r in table})
+
+    def swapped(in_frozen: bool) -> tuple[Path, tuple[str, str, str]]:
+        edited = [dict(r) for r in table]
+        n = next(k for k, r in enumerate(edited) if (r["week"] < "2026-10-05") == in_frozen)
+        row = edited[n]
+        other = next(s for s in everyone if s not in busy[row["week"]])
+        swap = (row["secondee"], other, row["inspection"])
+        row["secondee"] = other
+        return write_rows(tmp_path / f"edited-{in_frozen}.csv", edited), swap
+
+    edited, (was, now, inspection) = swapped(in_frozen=False)
+    out = tmp_path / "rebuilt"
+    args = ["--baseline", str(published), "--frozen-before", "2026-10-05", "--out", str(out)]
+    code, output = run("rebuild", str(cohort), str(edited), *args)
+    assert code in (0, 1), output
+    changes = {(r["secondee"], r["inspection"], r["change"]) for r in rows(out / "changes.csv")}
+    assert changes == {(was, inspection, "left"), (now, inspection, "joined")}
+    assert (out / "booking-changes.csv").exists()
+    assert run("check", str(cohort), str(out), "--baseline", str(published), "--frozen-before", "2026-10-05")[
+        0
+    ] in (0, 1)
+    frozen, _ = swapped(in_frozen=True)
+    code, output = run("rebuild", str(cohort), str(frozen), *args[:-1], str(tmp_path / "history"))
+    assert code == 1 and "history: " in output and "Traceback" not in output, output
