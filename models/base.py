@@ -108,6 +108,11 @@ Identifier = Annotated[
 ]
 
 
+def folded(name: object) -> str:
+    """A name as matched when a person types it: case and spacing aside (`paul  m.` is `Paul M.`)."""
+    return " ".join(str(name).split()).casefold()
+
+
 def did_you_mean(
     word: str,
     options: Iterable[str],

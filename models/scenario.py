@@ -21,6 +21,7 @@ from models.base import (
     StrictModel,
     Text,
     did_you_mean,
+    folded,
 )
 from models.baseline import Baseline, PublishedRoster
 from models.bodies import Body, Location, bundled_bodies
@@ -128,12 +129,16 @@ class Scenario(StrictModel):
         name it is (case and spacing aside), so that a person can be named as they are shown."""
         if any(s.id == text for s in self.secondees):
             return [text]
-        return [s.id for s in self.secondees if s.name and _folded(s.name) == _folded(text)]
+        return self._called(text)
+
+    def _called(self, text: str) -> list[str]:
+        """The ids of the secondees whose name `text` is (`folded`)."""
+        return [s.id for s in self.secondees if s.name and folded(s.name) == folded(text)]
 
     def unknown_secondee_hint(self, text: str) -> str:
         """What follows "unknown secondee `text`": the id to use when `text` is someone's name
         (where only an id will do), else the ids it is close to."""
-        named = [s.id for s in self.secondees if s.name and _folded(s.name) == _folded(text)]
+        named = self._called(text)
         if named:
             ids = ", ".join(f"`{i}`" for i in named)
             return f"; `{text}` is the name of {ids}: give the id here"
@@ -417,7 +422,3 @@ def _duplicates(field: str, ids: list[str], fail: Any) -> None:
         if counts[item_id] > 1 and item_id in seen:
             fail((field, n, "id"), "duplicate_id", f"duplicate id `{item_id}` in `{field}`", item_id)
         seen.add(item_id)
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()

@@ -19,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from models.base import did_you_mean
+from models.base import did_you_mean, folded
 
 LISTS = ("inspections", "secondees", "travel", "bodies")
 DIRECTIVES = ("extends", "remove", "change")
@@ -235,7 +235,7 @@ class Merger:
             named = _named(merged, kind)
             idents = []
             for n, ident in enumerate(ids):
-                by_name = named.get(_folded(ident), []) if ident not in known else []
+                by_name = named.get(folded(ident), []) if ident not in known else []
                 if len(by_name) == 1:  # a secondee named as shown (`Paul M.`), when no one else is
                     ident = by_name[0]
                 elif ident not in known:
@@ -321,12 +321,8 @@ def _named(tree: CommentedMap, kind: str) -> dict[str, list[str]]:
     items = tree.get(kind) if kind == "secondees" else None
     for item in items if isinstance(items, CommentedSeq) else []:
         if isinstance(item, CommentedMap) and isinstance(item.get("name"), str) and "id" in item:
-            out.setdefault(_folded(item["name"]), []).append(str(item["id"]))
+            out.setdefault(folded(item["name"]), []).append(str(item["id"]))
     return out
-
-
-def _folded(text: Any) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
