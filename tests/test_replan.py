@@ -32,6 +32,27 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def publish(tmp_path: Path, report: bool = False) -> Path:
+    """The bundled cohort solved into `tmp_path/published` (with its reports, when asked): the
+    roster a replan or a repair starts from."""
+    published = tmp_path / "published"
+    args = ["solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet"]
+    code, output = run(*args, *(["--report"] if report else []))
+    assert code == 0, output
+    return published
+
+
+def leaver(tmp_path: Path, published: Path) -> Path:
+    """A replan of `published`: Paul M. (pm-88) leaves after the first four weeks, which are history."""
+    variant = tmp_path / "leaver.yaml"
+    variant.write_text(
+        f"extends: {SCENARIOS / 'cohort.yaml'}\nname: leaver\n"
+        f"baseline: {{roster: {published}, frozen_before: 2026-10-05}}\n"
+        "change: {secondees: {pm-88: {available: [2026-09-07, 2026-10-02]}}}\n"
+    )
+    return variant
+
+
 def rows_of(folder: Path) -> set[tuple[str, str, str]]:
     with open(folder / "roster.csv", encoding="utf-8") as handle:
         return {(r["secondee"], r["inspection"], r["week"]) for r in csv.DictReader(handle)}
@@ -410,11 +431,7 @@ def history_cost(sc: Scenario, published: Any, published_weeks: Any, frozen: int
 
 
 def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Path) -> None:
-    published = tmp_path / "published"
-    assert (
-        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
-        == 0
-    )
+    published = publish(tmp_path)
     with open(published / "inspections.csv", encoding="utf-8") as handle:
         tight = {r["inspection"] for r in csv.DictReader(handle) if r["team_size"] == r["min"]}
     who, inspection, week = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12" and r[1] in tight)[0]
@@ -469,11 +486,7 @@ def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Pa
     ],
 )
 def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], words: str) -> None:
-    published = tmp_path / "published"
-    assert (
-        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
-        == 0
-    )
+    published = publish(tmp_path)
     code, output = run("replace", str(published), *args, "--out", str(tmp_path / "out"))
     assert code == 2 and words in output and "Traceback" not in output, output
     assert not (tmp_path / "out").exists()
@@ -482,17 +495,8 @@ def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], wor
 def test_repairs_of_a_replanned_folder_say_what_now_costs_beside_its_summarys_cost(tmp_path: Path) -> None:
     """A folder that is itself a replan states a cost with its own changes in it; the repairs'
     "more than now" is against the roster as it stands, and the table says both."""
-    published = tmp_path / "published"
-    assert (
-        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
-        == 0
-    )
-    variant = tmp_path / "leaver.yaml"
-    variant.write_text(
-        f"extends: {SCENARIOS / 'cohort.yaml'}\nname: leaver\n"
-        f"baseline: {{roster: {published}, frozen_before: 2026-10-05}}\n"
-        "change: {secondees: {pm-88: {available: [2026-09-07, 2026-10-02]}}}\n"
-    )
+    published = publish(tmp_path)
+    variant = leaver(tmp_path, published)
     replanned = tmp_path / "replan"
     assert run("solve", str(variant), "--out", str(replanned), "--deterministic", "--quiet")[0] == 0
     summary = json.loads((replanned / "summary.json").read_text())
@@ -525,17 +529,7 @@ def _events(folder: Path, person: str) -> dict[str, Any]:
 def test_a_repair_updates_the_calendars_of_the_folder_it_repairs(tmp_path: Path, later: bool) -> None:
     """The calendars a repair writes (with --report, or by `roster report` on its folder later)
     update those of the published folder: the one taken off is sent a cancellation."""
-    published = tmp_path / "published"
-    code, output = run(
-        "solve",
-        str(SCENARIOS / "cohort.yaml"),
-        "--out",
-        str(published),
-        "--deterministic",
-        "--quiet",
-        "--report",
-    )
-    assert code == 0, output
+    published = publish(tmp_path, report=True)
     who, inspection, _ = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12")[0]
     out = tmp_path / "repaired"
     args = ["replace", str(published), who, "--inspection", inspection, "--deterministic", "--out", str(out)]
@@ -560,23 +554,8 @@ def test_a_repair_updates_the_calendars_of_the_folder_it_repairs(tmp_path: Path,
 
 
 def test_a_replan_of_a_published_folder_cancels_stays_and_notices_the_bookings(tmp_path: Path) -> None:
-    published = tmp_path / "published"
-    code, output = run(
-        "solve",
-        str(SCENARIOS / "cohort.yaml"),
-        "--out",
-        str(published),
-        "--deterministic",
-        "--quiet",
-        "--report",
-    )
-    assert code == 0, output
-    variant = tmp_path / "leaver.yaml"
-    variant.write_text(
-        f"extends: {SCENARIOS / 'cohort.yaml'}\nname: leaver\n"
-        f"baseline: {{roster: {published}, frozen_before: 2026-10-05}}\n"
-        "change: {secondees: {pm-88: {available: [2026-09-07, 2026-10-02]}}}\n"
-    )
+    published = publish(tmp_path, report=True)
+    variant = leaver(tmp_path, published)
     out = tmp_path / "replan"
     code, output = run("solve", str(variant), "--out", str(out), "--deterministic", "--quiet", "--report")
     assert code == 0, output
@@ -614,11 +593,7 @@ def test_a_secondee_may_be_named_as_shown_on_the_command_line_and_a_name_in_a_ro
 ) -> None:
     """`--drop-secondee "Paul M."` and `roster replace FOLDER "Paul M."` name a secondee as the
     outputs show them; a roster.csv naming someone by name is told the id to use."""
-    published = tmp_path / "published"
-    assert (
-        run("solve", str(SCENARIOS / "cohort.yaml"), "--out", str(published), "--deterministic", "--quiet")[0]
-        == 0
-    )
+    published = publish(tmp_path)
     scenario = load_scenario(SCENARIOS / "cohort.yaml")
     who, inspection, _ = sorted(r for r in rows_of(published) if r[2] >= "2026-10-12")[0]
     name = scenario.secondee(who).label
