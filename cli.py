@@ -47,9 +47,11 @@ from roster.outputs.folder import (
     check_target,
     edited_files,
     holds_roster,
+    no_roster_folder,
     read_result,
     read_summary,
     read_tables,
+    remove_stale,
     safe_name,
     write_folder,
 )
@@ -341,6 +343,11 @@ def solve(
         show_changes(console, tables, table=not quiet)
     names = list(dict.fromkeys(p.name if p.parent == folder else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(folder))}/", highlight=False)
+    stale = remove_stale(folder)
+    if stale is not None:
+        console.print(
+            f"Removed {escape(str(stale))}/: an earlier run's, which found no roster.", highlight=False
+        )
     raise typer.Exit(EXIT_UNMET if tables.shortfalls else EXIT_OK)
 
 
@@ -399,7 +406,7 @@ def _no_roster(path: Path, folder: Path, tables: Tables, inputs: list[Path]) -> 
         console.print(result.infeasibility["message"], highlight=False, markup=False)
     target = folder
     if holds_roster(folder):
-        target = folder.with_name(f"{folder.name}-no-roster")
+        target = no_roster_folder(folder)
         console.print(
             f"{folder}/ still holds the roster solved before; this run is written to {target}/.",
             highlight=False,

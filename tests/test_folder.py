@@ -18,7 +18,7 @@ from cli import app
 from roster.analysis.check import check_report
 from roster.facts import Facts
 from roster.loading import load_scenario
-from roster.outputs.folder import FolderBusy, FolderError, read_tables, write_folder
+from roster.outputs.folder import FolderBusy, FolderError, read_tables, remove_stale, write_folder
 from roster.outputs.tables import Tables
 from roster.solving import solve
 from tests.conftest import DETERMINISTIC, ROOT, SCENARIOS
@@ -179,6 +179,29 @@ def test_an_infeasible_solve_keeps_the_good_roster(tmp_path: Path) -> None:
     assert contents(out) == before
     summary = json.loads((tmp_path / "out-no-roster" / "summary.json").read_text())
     assert summary["status"] == "infeasible" and summary["infeasibility"]["requirements"]
+    # solved again: the earlier run's no-roster folder goes, so it is not read as this run's
+    code, output = run(
+        "solve", str(SCENARIOS / "cohort.yaml"), "--out", str(out), "--deterministic", "--quiet"
+    )
+    assert code == 0 and "Removed" in output and "found no roster" in output
+    assert not (tmp_path / "out-no-roster").exists()
+
+
+@pytest.mark.parametrize("kept", ["a roster", "a stranger", "no summary", "none"])
+def test_only_a_no_roster_folder_of_roster_s_own_files_is_removed(tmp_path: Path, kept: str) -> None:
+    stale = tmp_path / "out-no-roster"
+    stale.mkdir()
+    status = "optimal" if kept == "a roster" else "infeasible"
+    if kept != "no summary":
+        (stale / "summary.json").write_text(json.dumps({"status": status}))
+    (stale / "weeks.csv").write_text("week\n")
+    if kept == "a stranger":
+        (stale / "notes.docx").write_text("mine")
+    removed = remove_stale(tmp_path / "out")
+    if kept == "none":
+        assert removed == stale and not stale.exists()
+    else:
+        assert removed is None and (stale / "weeks.csv").exists()
 
 
 def test_report_refuses_a_folder_edited_since_it_was_written(tmp_path: Path) -> None:

@@ -125,6 +125,40 @@ def write_folder(
     return [target / p for p in written]
 
 
+NO_ROSTER_SUFFIX = "-no-roster"
+"""Where a solve that found no roster writes, beside a folder that holds one (`DIR-no-roster/`)."""
+
+
+def no_roster_folder(folder: Path) -> Path:
+    """Where a run that found no roster is written when `folder` holds a roster to keep."""
+    return folder.with_name(f"{folder.name}{NO_ROSTER_SUFFIX}")
+
+
+def remove_stale(folder: Path) -> Path | None:
+    """Once `folder` holds a new roster: remove `DIR-no-roster/` beside it, the record of an
+    earlier run that found none, which would otherwise be read as this run's. Only a folder of
+    roster's own files whose summary says it holds no roster is removed (and none being written
+    by another command); returns it when removed."""
+    stale = no_roster_folder(folder)
+    if not stale.is_dir() or stale.is_symlink() or holds_roster(stale):
+        return None
+    try:
+        summary = json.loads((stale / SUMMARY_FILE).read_text(encoding="utf-8"))
+        names = [p.name for p in stale.iterdir()]
+    except (OSError, ValueError):
+        return None
+    if not isinstance(summary, dict) or summary.get("status") not in ("infeasible", "unknown"):
+        return None
+    if any(name not in KNOWN for name in names):
+        return None
+    try:
+        with _locked(stale), _signals_deferred():
+            shutil.rmtree(stale)
+    except (FolderError, OSError):
+        return None
+    return stale
+
+
 def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
     """Refuse, before any work, an output folder that `write_folder` would refuse."""
     if target.exists() and not target.is_dir():
