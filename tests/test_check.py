@@ -205,6 +205,21 @@ def test_cli_checks_a_hand_made_three_column_roster(tmp_path: Path) -> None:
     assert findings["violations"][0]["secondee"] == "a"
 
 
+def test_cells_padded_with_spaces_read_as_a_replan_reads_them(tmp_path: Path) -> None:
+    """A spreadsheet that pads a cell (` 2026-09-07`, `a `) reads the same to the checker as to a
+    replan of it (`baseline.roster`), which ignores the spaces around a cell."""
+    sc = write_scenario(tmp_path / "scenario.yaml", scenario_data())
+    padded = base_roster().astype(str).map(lambda cell: f" {cell} ")
+    path = tmp_path / "padded.csv"
+    padded.to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["check", str(sc), str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(result.output)["objective"]
+        == check_report(scenario(), {"roster": base_roster()}).objective
+    )
+
+
 def test_cli_bad_roster_input_exits_2(tmp_path: Path) -> None:
     sc = write_scenario(tmp_path / "scenario.yaml", scenario_data())
     broken = tmp_path / "broken.csv"

@@ -340,12 +340,15 @@ def _listed(path: Path, what: str, problems: Sequence[str]) -> str:
 
 
 def read_csv(path: Path, name: str | None = None) -> pd.DataFrame:
-    """A CSV file of the folder, every cell as text, checked against the table `name` (its
-    columns and the kind of each cell) when given."""
+    """A CSV file of the folder, every cell as text without the spaces around it (as a replan
+    reads a published roster, so that a cell padded in a spreadsheet reads the same everywhere),
+    checked against the table `name` (its columns and the kind of each cell) when given."""
     try:
         table = frames.read_csv(path)
     except frames.CsvError as exc:
         raise FolderError(str(exc)) from None
+    for column in table.columns:
+        table[column] = table[column].str.strip()
     problems = table_problems(name, table) if name is not None else []
     if problems:
         raise FolderError(_listed(path, f"cannot be read as {name}.csv", problems))
