@@ -266,7 +266,7 @@ def test_files_too_large_or_not_regular_are_refused(tmp_path: Path) -> None:
             "weeks: 4\n",
             "weeks: 4\nrules: {travel_estimate: {km_per_hour: 1e-300}}\n",
             "rules.travel_estimate.km_per_hour",
-            "greater than or equal to 5",
+            "expected 5 or more",
         ),
         ("home: {lat: 51.27, lon: 0.52}", "home: {lat: .nan, lon: 0.52}", "secondees[2].home.lat", "finite"),
         (

@@ -65,7 +65,7 @@ CASES = [
         "  commute_minutes: -5",
         6,
         "rules.commute_minutes",
-        "greater than or equal to 0",
+        "expected 0 or more",
     ),
     (
         "negative-cap",
@@ -73,7 +73,7 @@ CASES = [
         "max_inspections_per_week: -1",
         5,
         "rules.max_inspections_per_week",
-        "greater than or equal to 0",
+        "expected 0 or more",
     ),
     ("weeks-not-a-number", "weeks: 6", "weeks: six", 3, "weeks", "expected a whole number; found `six`"),
     (
@@ -130,7 +130,7 @@ CASES = [
         "    secondees: -2\n",
         11,
         "inspections[0].secondees",
-        "greater than or equal to 0",
+        "expected 0 or more",
     ),
     (
         "duplicate-inspection",
@@ -242,7 +242,7 @@ CASES = [
         "minutes: -290}",
         32,
         "travel[0].minutes",
-        "greater than or equal to 0",
+        "expected 0 or more",
     ),
     ("unknown-town", "    home: Maidstone", "    home: Maidstoen", 30, "secondees[1].home", "not a UK town"),
     ("empty-home", "    home: Maidstone", '    home: ""', 30, "secondees[1].home", "is empty"),

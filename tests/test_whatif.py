@@ -89,7 +89,7 @@ secondees:
         (
             "extends: base.yaml\nchange:\n  inspections:\n    peel-kent: {week: 2026-09-22}\n",
             4,
-            "inspections[0].week",
+            "change.inspections.peel-kent.week",
             "Tuesday",
         ),
         (  # the renamed item comes first: the duplicate is the base's item, further down
@@ -104,6 +104,12 @@ secondees:
             "change.inspections.peel-essex.id",
             "`peel-kent` is already the id of another inspection",
         ),
+        (
+            "extends: base.yaml\nchange:\n  secondees:\n    ann-b: {carer: {max_nights_away: -2}}\n",
+            4,
+            "change.secondees.ann-b.carer.max_nights_away",
+            "expected 0 or more",
+        ),
         ("extends: nowhere.yaml\n", 1, "extends", "no base scenario"),
         ("remove: {secondees: [phil-h]}\nname: x\n", 1, "remove", "only makes sense with `extends"),
     ],
@@ -115,6 +121,7 @@ secondees:
         "changed-week-invalid",
         "change-id-to-a-later-one",
         "change-id-to-an-earlier-one",
+        "changed-nested-key-invalid",
         "missing-base",
         "remove-without-extends",
     ],

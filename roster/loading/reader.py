@@ -131,7 +131,7 @@ def describe(errors: list[dict[str, Any]], tree: Any, origins: Origins) -> list[
     problems = []
     for loc, message, _ in error_messages(errors):
         file, line = origins.locate(tree, loc)
-        problems.append(Problem(file, line, key_path(loc), message))
+        problems.append(Problem(file, line, origins.key_of(tree, loc, key_path(loc)), message))
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -180,6 +180,14 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         message = f"expected a date like 2026-09-07, found `{shortened(found)}`{_date_reason(found)}"
     elif kind == "less_than_equal" and isinstance(limit, int) and loc and loc[-1] not in ("lat", "lon"):
         message = f"expected at most {limit:,} (a limit of roster's, far above any programme); found `{shortened(found)}`"
+    elif kind in ("greater_than_equal", "greater_than") and isinstance(
+        (least := (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("gt"))), int | float
+    ):
+        shown = f"{int(least):,}" if float(least).is_integer() else f"{least:,}"
+        message = (
+            f"expected {shown} or more" if kind == "greater_than_equal" else f"expected more than {shown}"
+        )
+        message = f"{message}; found `{shortened(found)}`"
     elif kind == "finite_number":
         message = f"expected a finite number; found `{shortened(found)}`"
     elif kind.startswith(

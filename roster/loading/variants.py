@@ -62,6 +62,9 @@ class Origins:
     """(kind, id) of every item a variant's `remove:` drops, with the file and line that drop it."""
     notes: list[str] = field(default_factory=list)
     """What the merge did that a planner may not expect (a list replaced whole), at its line."""
+    changed: dict[int, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    """Each item a variant's `change:` rewrote (by node), with the variant's key for it
+    (`change.inspections.peel-kent`) and the keys the change gives."""
 
     def mark(self, node: Any, file: str) -> None:
         """Record that `node` and everything under it come from `file`."""
@@ -73,6 +76,27 @@ class Origins:
 
     def file_of(self, container: Any, key: Any) -> str:
         return self.keys.get((id(container), key), self.nodes.get(id(container), self.default))
+
+    def key_of(self, tree: Any, loc: tuple[str | int, ...], merged: str) -> str:
+        """The key to name for `loc` (`merged` is its key path in the merged tree): the variant's
+        own, `change.inspections.peel-kent.week`, for a key a variant's `change:` gives, since
+        that is what the planner wrote; else `merged` (`inspections[3].week`)."""
+        node: Any = tree
+        for n, part in enumerate(loc):
+            change = self.changed.get(id(node))
+            if change is not None and str(part) in change[1]:
+                rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[n:])
+                return change[0] + rest
+            if isinstance(node, CommentedMap):
+                key = next((k for k in node if k == part or str(k) == str(part)), None)
+                if key is None:
+                    break
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                break
+        return merged
 
     def locate(self, tree: Any, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
         """File and 1-based line of the deepest node of `loc` found in the tree."""
@@ -273,6 +297,7 @@ class Merger:
                 if "window" in fields:
                     updated.pop("week", None)
                 self.update(updated, fields, f"change.{kind}.{ident}")
+                self.origins.changed[id(updated)] = (f"change.{kind}.{ident}", frozenset(map(str, fields)))
                 seq = merged[kind]
                 seq[known[ident]] = updated
                 self._renamed(seq, known[ident], fields, kind, ident, file)
