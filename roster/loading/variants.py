@@ -284,7 +284,11 @@ class Merger:
             known = _ids(merged, kind)
             for ident in edits:
                 fields = edits[ident]
-                where = (file, _line(edits, ident), f"change.{kind}.{ident}")
+                where = (
+                    file,
+                    _line(edits, ident),
+                    f"change.{kind}" + (f".{ident}" if ident is not None else ""),
+                )
                 if ident not in known:
                     self.found.append(VariantError(*where, _no_such(kind, ident, known)))
                     continue
@@ -351,5 +355,9 @@ def _named(tree: CommentedMap, kind: str) -> dict[str, list[str]]:
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
+    if ident is None or str(ident).strip() == "":
+        return (
+            f"an empty {SINGULAR.get(kind, kind)} id: give the id of the {SINGULAR.get(kind, kind)} to change"
+        )
     hint = did_you_mean(str(ident), [str(k) for k in known], n=3)
     return f"no {SINGULAR.get(kind, kind)} `{ident}` in the base scenario{hint}"
