@@ -55,6 +55,29 @@ def great_circle_km(a: Location, b: Location) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+SEA_AREAS: tuple[tuple[str, float, float, float, float], ...] = (
+    ("the Isles of Scilly", 49.70, 50.05, -6.60, -6.10),
+)
+"""Places reached only by sea or air, as (name, south, north, west, east) in degrees. An estimate
+of a journey to or from one (`estimated_minutes`) is a road journey that leaves the crossing out:
+St Mary's is 2 h 45 by ferry from Penzance, and the ferry does not sail every day. No mainland
+place lies in these bounds (Land's End is at 5.7 degrees west)."""
+
+
+def sea_area(place: Location) -> str | None:
+    """The name of the place reached only by sea or air (`SEA_AREAS`) that `place` lies in."""
+    for name, south, north, west, east in SEA_AREAS:
+        if south <= place.lat <= north and west <= place.lon <= east:
+            return name
+    return None
+
+
+def sea_crossing(home: str | None, hq: str | None) -> str | None:
+    """The place across the sea a journey goes to or comes from, given the `sea_area` of its two
+    ends (the home's and the HQ's), or None when both ends are on the same side."""
+    return None if home == hq else (hq or home)
+
+
 def round_half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
@@ -233,6 +256,9 @@ class Trip:
     hotel_pounds: int
     travel_pounds: int
     measured: bool
+    crossing: str | None = None
+    """For an estimated journey that crosses the sea, the place across it (`SEA_AREAS`): the
+    estimate leaves the crossing out, so the journey wants measuring."""
 
     @property
     def pounds(self) -> int:
@@ -279,6 +305,7 @@ class Facts:
                 hotel_pounds=hotel_pounds(kind, self.days, scenario.rules.costs),
                 travel_pounds=travel_pounds(trip, scenario.rules.costs),
                 measured=key in self._measured_minutes,
+                crossing=None if key in self._measured_minutes else self._crossing(secondee_id, body_id),
             )
         return self._trips[key]
 
@@ -305,6 +332,19 @@ class Facts:
     @cached_property
     def _hq(self) -> dict[str, Location]:
         return {b.id: b.location for b in self._bodies.values()}
+
+    @cached_property
+    def _seas(self) -> tuple[dict[str, str | None], dict[str, str | None]]:
+        """`sea_area` of every home, and of every HQ."""
+        return (
+            {s: sea_area(home) for s, home in self._homes.items()},
+            {b: sea_area(hq) for b, hq in self._hq.items()},
+        )
+
+    def _crossing(self, secondee_id: str, body_id: str) -> str | None:
+        """`sea_crossing` of the secondee's journey to the body, from the areas looked up once."""
+        homes, hqs = self._seas
+        return sea_crossing(homes[secondee_id], hqs[body_id])
 
     @cached_property
     def _allowed(self) -> dict[str, list[int]]:

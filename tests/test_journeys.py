@@ -130,3 +130,30 @@ def test_travel_answers_bad_input_with_exit_2(tmp_path: Path) -> None:
         code, output = run("travel", *args)
         assert code == 2 and "Traceback" not in output, (args, output)
     assert "names `b`" in run("travel", str(path), "--roster", str(roster))[1]
+
+
+def test_journeys_across_the_sea_are_listed_first_however_far_from_a_limit() -> None:
+    """The Isles of Scilly are reached by ferry or plane: a road estimate to or from them is no
+    journey at all, so it is listed whatever its length; once measured, it is not."""
+    from roster.analysis.overview import overview
+    from roster.facts import sea_area
+
+    scilly = next(b for b in bundled_bodies() if b.id == "isles-of-scilly-fire")
+    assert sea_area(scilly.location) == "the Isles of Scilly"
+    for lat, lon in ((50.118, -5.537), (50.066, -5.714), (51.27, 0.52)):  # Penzance, Land's End, Maidstone
+        assert sea_area(KENT.location.model_copy(update={"lat": lat, "lon": lon})) is None
+    people = [
+        person("islander", home={"lat": 49.92, "lon": -6.30}),  # St Mary's: Kent is far over every limit
+        person("mainland", home=north(300)),
+        person("measured", home={"lat": 49.92, "lon": -6.30}),
+    ]
+    inspections = [{"id": "peel-kent", "body": "kent-police", "week": monday(1), "secondees": 1}]
+    travel = [{"secondee": "measured", "body": "kent-police", "minutes": 600}]
+    facts = Facts(make(4, inspections, people, travel=travel))
+    assert facts.trip("islander", "kent-police").crossing == "the Isles of Scilly"
+    assert facts.trip("measured", "kent-police").crossing is None
+    listed = journeys_to_measure(facts)
+    assert [j.secondee for j in listed] == ["islander"]
+    assert "crossing" in listed[0].near and listed[0].error == 0
+    (warning,) = [w for w in overview(facts).warnings if "Isles of Scilly" in w]
+    assert warning.startswith("1 estimated journey(s)") and "travel:" in warning

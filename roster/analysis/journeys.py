@@ -1,7 +1,9 @@
 """Which journeys to measure: the estimated ones whose arrangement a 20% error would change.
 
 The estimate is a straight line stretched by a fixed factor (`roster.facts.estimated_minutes`);
-it cannot know a ferry or a slow railway. A journey matters when it lies near the commute limit
+it cannot know a ferry or a slow railway. A journey to or from a place reached only by sea or air
+(the Isles of Scilly, `roster.facts.SEA_AREAS`) is always listed, first: its estimate leaves the
+crossing out. Any other journey matters when it lies near the commute limit
 or the night-before limit, so that a journey 20% longer or shorter than estimated would change
 how the secondee gets there (commute, hotel, hotel the night before), or whether a carer may go
 at all. Only estimated journeys are listed, and only between a secondee and a body they could
@@ -95,8 +97,24 @@ def _journey(
 ) -> Journey | None:
     rules = facts.scenario.rules
     limit, night_before = commute_limit(rules, person), rules.night_before_minutes
-    minutes = facts.trip(person.id, body_id).minutes
+    trip = facts.trip(person.id, body_id)
+    minutes = trip.minutes
     now = arrangement(minutes, limit, night_before)
+    if trip.crossing is not None:
+        # by sea or air: the estimate is a road journey without the crossing, however far from a limit
+        if not any(_could_go(facts, person, i, now) for i in inspections):
+            return None
+        return Journey(
+            secondee=person.id,
+            body=body_id,
+            secondee_name=person.name,
+            body_name=facts.scenario.body(body_id).label,
+            estimate=minutes,
+            near=f"{trip.crossing.removeprefix('the ')} crossing",
+            would_change="anything: the estimate leaves the crossing out",
+            error=0.0,
+            in_roster=in_roster,
+        )
     changes = []
     for sign, word in ((-1, "shorter"), (1, "longer")):
         other = arrangement(round_half_up(minutes * (1 + sign * margin)), limit, night_before)

@@ -34,6 +34,8 @@ class Overview:
     carers: int = 0
     inspections: list[InspectionOverview] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what reading the variants did (`Scenario.notes`)
+    crossings: dict[str, int] = field(default_factory=dict)
+    """Estimated journeys of eligible pairs that cross the sea, by the place across it."""
 
     @property
     def warnings(self) -> list[str]:
@@ -46,6 +48,12 @@ class Overview:
             f"week {monday}: {fixed} fixed inspections but the cap is {cap}"
             for monday, fixed, _, cap in self.weeks
             if fixed > cap
+        ]
+        out += [
+            f"{n} estimated journey(s) go to or from {place}, reached only by sea or air: the estimate"
+            " is by road and leaves the crossing out; give their measured minutes under `travel:`"
+            " (`roster travel` lists them)"
+            for place, n in sorted(self.crossings.items())
         ]
         return out
 
@@ -71,6 +79,13 @@ def overview(facts: Facts) -> Overview:
     eligible_people: dict[str, set[str]] = {}
     for s, i, _ in facts.eligible:
         eligible_people.setdefault(i, set()).add(s)
+    crossing = {
+        (s, insp.body)
+        for insp in scenario.inspections
+        for s in eligible_people.get(insp.id, set())
+        if facts.trip(s, insp.body).crossing is not None
+    }
+    result.crossings = dict(Counter(str(facts.trip(s, b).crossing) for s, b in crossing))
     for insp in scenario.inspections:
         people = sorted(eligible_people.get(insp.id, set()))
         mix = Counter(facts.trip(s, insp.body).arrangement for s in people)
