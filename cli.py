@@ -1067,7 +1067,11 @@ def _roster_file(roster: Path) -> Path:
 def rebuild(
     scenario: Annotated[Path, typer.Argument(help="The scenario the roster was made for.")],
     roster: Annotated[
-        Path, typer.Argument(help="A roster.csv edited by hand (inspection, week, secondee), or its folder.")
+        Path,
+        typer.Argument(
+            help="A roster.csv edited by hand (inspection, week, secondee), or its folder; or a"
+            " roster.xlsx whose Roster sheet was edited in Excel."
+        ),
     ],
     out: Annotated[Path, typer.Option(help="The folder to write every output file into.")],
     report_: Annotated[
@@ -1090,7 +1094,7 @@ def rebuild(
 ) -> None:
     """Rebuild the hotel plan, weeks, summary (and reports) of a roster edited by hand, and check it."""
     from roster.outputs.report import ReportError
-    from roster.workflows.rebuild import RosterInputError
+    from roster.workflows.rebuild import RosterInputError, roster_from_workbook
     from roster.workflows.rebuild import rebuild as rebuild_roster
 
     loaded = _load(
@@ -1099,9 +1103,13 @@ def rebuild(
     )
     inputs = [*_inputs(loaded), _roster_file(roster)]
     try:
-        tables = read_tables(roster)
+        if _roster_file(roster).suffix.lower() in (".xlsx", ".xlsm"):
+            given = roster_from_workbook(loaded, _roster_file(roster), _placed_beside(_roster_file(roster)))
+        else:
+            given = read_tables(roster)["roster"]
+            _warn_if_workbook_edited(_roster_file(roster))
         check_target(out, inputs)
-        rebuilt = rebuild_roster(loaded, tables["roster"], str(_roster_file(roster)))
+        rebuilt = rebuild_roster(loaded, given, str(_roster_file(roster)))
     except FolderError as exc:
         raise fail(f"{exc}\nnothing written") from None
     except RosterInputError as exc:
@@ -1139,6 +1147,35 @@ def rebuild(
             highlight=False,
         )
     raise typer.Exit(EXIT_UNMET if rebuilt.violations or rebuilt.tables.shortfalls else EXIT_OK)
+
+
+def _placed_beside(workbook: Path) -> dict[str, str]:
+    """The week of each inspection in the inspections.csv beside a roster.xlsx (its folder's),
+    which tells apart two inspections of one body that may both run in a week; none when absent."""
+    beside = workbook.parent / "inspections.csv"
+    if not beside.is_file():
+        return {}
+    try:
+        table = read_tables(workbook.parent)["inspections"]
+    except (FolderError, KeyError):
+        return {}
+    return {str(i): str(w) for i, w in zip(table["inspection"], table["week"], strict=True) if str(w)}
+
+
+def _warn_if_workbook_edited(roster_csv: Path) -> None:
+    """A roster.xlsx saved after the roster.csv beside it was edited in Excel: say that the csv
+    is what is read, and how to read the workbook instead."""
+    workbook = roster_csv.parent / "roster.xlsx"
+    try:
+        edited = workbook.stat().st_mtime > roster_csv.stat().st_mtime + 60
+    except OSError:
+        return
+    if edited:
+        console.print(
+            f"[yellow]note:[/] {escape(str(workbook))} was saved after {escape(str(roster_csv))}: this"
+            f" rebuilds from roster.csv; to rebuild from the workbook's Roster sheet, give {escape(str(workbook))}",
+            highlight=False,
+        )
 
 
 def _print_violations(violations: list[Violation]) -> None:

@@ -248,3 +248,127 @@ def test_rebuild_against_the_published_roster_lists_the_changes_and_keeps_histor
     frozen, _ = swapped(in_frozen=True)
     code, output = run("rebuild", str(cohort), str(frozen), *args[:-1], str(tmp_path / "history"))
     assert code == 1 and "history: " in output and "Traceback" not in output, output
+
+
+# ------------------------------------------------------------- the workbook
+
+
+@pytest.fixture(scope="module")
+def workbook(solved: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The solved folder with its reports: roster.xlsx, whose Roster sheet a planner edits."""
+    folder = tmp_path_factory.mktemp("reported") / "small"
+    write_folder(
+        folder, {name: (solved / name).read_bytes() for name in SOLVED_FILES if (solved / name).exists()}
+    )
+    code, output = run("report", str(folder))
+    assert code == 0, output
+    return folder
+
+
+def edited_grid(workbook: Path, tmp_path: Path, edit: dict[tuple[str, str], object]) -> Path:
+    """A copy of roster.xlsx (beside a copy of its folder's inspections.csv) with the cells of
+    (secondee id, ISO Monday) set as given."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook / "roster.xlsx")
+    sheet = book["Roster"]
+    header = [c.value for c in sheet[1]]
+    columns = {v.date().isoformat(): n for n, v in enumerate(header, start=1) if hasattr(v, "date")}
+    lines = {sheet.cell(row=r, column=2).value: r for r in range(2, sheet.max_row + 1)}
+    for (secondee, monday), value in edit.items():
+        sheet.cell(row=lines[secondee], column=columns[monday], value=value)
+    path = tmp_path / "edited" / "roster.xlsx"
+    path.parent.mkdir(exist_ok=True)
+    book.save(path)
+    (path.parent / "inspections.csv").write_bytes((workbook / "inspections.csv").read_bytes())
+    return path
+
+
+def test_the_workbook_s_roster_sheet_rebuilds_the_roster_it_shows(workbook: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = run("rebuild", str(SMALL), str(edited_grid(workbook, tmp_path, {})), "--out", str(out))
+    assert code == 0, output
+    key = ["inspection", "week", "secondee"]
+    assert sorted(tuple(r[k] for k in key) for r in rows(out / "roster.csv")) == sorted(
+        tuple(r[k] for k in key) for r in rows(workbook / "roster.csv")
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["objective"] == json.loads((workbook / "summary.json").read_text())["objective"]
+    assert run("check", str(SMALL), str(out))[0] == 0
+
+
+def test_a_cell_moved_in_the_workbook_is_rebuilt_and_checked(workbook: Path, tmp_path: Path) -> None:
+    """A secondee taken off one team (`off`) and put on another in a week they were off."""
+    scenario = load_scenario(SMALL)
+    body = {i.id: i.body for i in scenario.inspections}
+    week_of = {r["inspection"]: r["week"] for r in rows(workbook / "inspections.csv")}
+    doing = {(r["secondee"], r["week"]): r["activity"] for r in rows(workbook / "weeks.csv")}
+    s, i, w = next((r["secondee"], r["inspection"], r["week"]) for r in rows(workbook / "roster.csv"))
+    j = next(j for j in week_of if j != i and doing.get((s, week_of[j])) == "off")
+    path = edited_grid(workbook, tmp_path, {(s, w): "off", (s, week_of[j]): body[j]})
+    out = tmp_path / "out"
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(out))
+    assert code in (0, 1) and "Traceback" not in output, output
+    mine = {(r["inspection"], r["week"]) for r in rows(out / "roster.csv") if r["secondee"] == s}
+    assert (j, week_of[j]) in mine and (i, w) not in mine
+    report = check_report(scenario, read_tables(out))
+    summary = json.loads((out / "summary.json").read_text())
+    assert [v["rule"] for v in summary["violations"]] == [v.rule for v in report.violations]
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "words"),
+    [
+        (("ab", "2026-09-14"), "Kentt", "did you mean `Kent`"),
+        (("ab", "2026-09-14"), "Narnia Police", "is no body this programme inspects"),
+        (("ab", "2026-09-14"), "peel-kent", ""),  # an inspection's id is read too
+        (("ab", "2026-09-14"), "away", ""),
+    ],
+)
+def test_a_cell_names_a_body_or_an_inspection_or_is_refused_by_its_cell(
+    workbook: Path, tmp_path: Path, cell: tuple[str, str], value: str, words: str
+) -> None:
+    path = edited_grid(workbook, tmp_path, {cell: value})
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "out"))
+    if words:
+        assert code == 2 and words in output and "Roster!" in output and "nothing written" in output
+        assert not (tmp_path / "out").exists()
+    else:
+        assert code in (0, 1) and "Traceback" not in output, output
+
+
+def test_a_bad_header_or_secondee_is_refused_by_its_cell(workbook: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = edited_grid(workbook, tmp_path, {})
+    book = load_workbook(path)
+    book["Roster"]["C1"] = "2026-09-08"  # a Tuesday
+    book["Roster"]["B2"] = "nobody"
+    book.save(path)
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "out"))
+    assert code == 2 and "Roster!C1" in output and "Roster!B2" in output and "unknown secondee" in output
+    not_a_book = tmp_path / "fake.xlsx"
+    not_a_book.write_text("a,b\n")
+    code, output = run("rebuild", str(SMALL), str(not_a_book), "--out", str(tmp_path / "out"))
+    assert code == 2 and "not a readable Excel workbook" in output and "Traceback" not in output
+
+
+def test_two_inspections_of_one_body_are_told_apart_by_week_or_refused() -> None:
+    from roster.workflows.rebuild import _Cells
+    from tests.conftest import inspection, make, monday, person
+
+    scenario = make(
+        6,
+        [
+            inspection("kent-a", "kent-police", window=[monday(0), monday(3)]),
+            inspection("kent-b", "kent-police", window=[monday(3), monday(5)]),
+        ],
+        [person("a")],
+    )
+    cells = _Cells(scenario, {"kent-b": monday(3)})
+    assert cells.inspection("Kent", monday(1)) == ("kent-a", "")
+    assert cells.inspection("kent police", monday(5)) == ("kent-b", "")
+    assert cells.inspection("Kent", monday(3)) == ("kent-b", "")  # both may run: the one placed there
+    assert cells.inspection("off", monday(3)) == (None, "")
+    found, problem = _Cells(scenario, {}).inspection("Kent", monday(3))
+    assert found is None and "write the inspection's id" in problem

@@ -178,7 +178,7 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
     for path in inputs:
         if path.exists() and (here == path.resolve() or here in path.resolve().parents):
             raise FolderError(
-                f"{path} is inside the output folder {target}, which the solve replaces as a whole:"
+                f"{path} is inside the output folder {target}, which is written as a whole:"
                 " move the file, or give --out another folder"
             )
     if target.is_dir():
