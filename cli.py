@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -19,8 +20,8 @@ def _interrupted_while_starting(_signum: int, _frame: object) -> None:
 signal.signal(signal.SIGINT, _interrupted_while_starting)  # restored once the imports are done
 
 # What every command needs is imported here; what one command needs, in that command, so that
-# the others start without it (`roster serve` loads it all: WARM below). pandas loads while the
-# search runs (roster.deferred).
+# the others start without it (`roster serve` loads it all: WARM below). A solve needs no pandas;
+# with --report or a replan, it loads while the search runs (roster.deferred).
 from roster.deferred import cp_model_without_pandas, import_in_background
 
 cp_model_without_pandas()
@@ -294,7 +295,6 @@ def solve(
             deterministic=deterministic,
             log=log,
             on_progress=None if quiet or log else progress_printer(console),
-            on_search=import_in_background,
         )
     except ConfigError as exc:
         raise fail(str(exc)) from None
@@ -315,6 +315,9 @@ def solve(
         except FolderError as exc:
             raise fail(str(exc)) from None
         console.print(f"Solving [bold]{escape(loaded.name)}[/] ({escape(str(path))})", highlight=False)
+        if report_ or loaded.published is not None:
+            # the reports and a replan's booking changes read tables with pandas: it loads meanwhile
+            config = dataclasses.replace(config, on_search=import_in_background)
         facts = Facts(loaded)
         result = engine_solve(facts, config)
     except KeyboardInterrupt:

@@ -1,7 +1,8 @@
 """pandas, imported when it is first used, so that a command starts without waiting for it.
 
-pandas takes 0.2-0.25 s to import, a third of a command's start, and only the tables written
-after the search need it. Two things import it early:
+pandas takes 0.2-0.25 s to import, a third of a command's start. A solve writes and prints its
+tables without it (`roster.frames.Table`); the commands that compute with tables (check, report,
+compare, rebuild) use it. Two things would import it early:
 
 - OR-Tools' `cp_model` imports it, for the type hints of its pandas helpers (which roster never
   calls). `cp_model_without_pandas` imports `cp_model` with a stand-in that gives those hints
@@ -9,8 +10,9 @@ after the search need it. Two things import it early:
 - roster's own table modules: they use `pandas` below, which imports the library at the first
   use of one of its names.
 
-`import_in_background` starts that import in a thread: the CLI calls it when the search begins,
-so that pandas loads while CP-SAT (which leaves Python free) searches. Nothing here changes a
+`import_in_background` starts that import in a thread: the CLI calls it when the search begins
+of a solve that will need pandas after it (`--report`, a replan), so that pandas loads while
+CP-SAT (which leaves Python free) searches. Nothing here changes a
 result: every name is the library's own, looked up on the library once it is loaded.
 """
 

@@ -22,7 +22,6 @@ from roster.outputs.bookings import (
     totals,
 )
 from roster.outputs.folder import read_csv
-from roster.outputs.tables import csv_text
 from tests.conftest import MAIDSTONE, PRESTON, SCENARIOS, inspection, make, monday, person, solve_checked
 
 STAY_COLUMNS = [
@@ -89,7 +88,7 @@ def test_the_table_reads_back_as_the_same_blocks(tmp_path: Path) -> None:
     )
     blocks = make_blocks(stays, {"a": "Amara B."}, {})
     path = tmp_path / "bookings.csv"
-    path.write_text(csv_text(booking_table(blocks)))
+    path.write_text(booking_table(blocks).csv())
     assert list(read_csv(path).columns) == BOOKING_COLUMNS + BOOKING_EXTRA
     again = read_blocks(read_csv(path))
     assert [b.key for b in again] == [b.key for b in blocks]

@@ -158,3 +158,42 @@ def test_the_server_loads_what_each_command_imports_for_itself() -> None:
     local = _local_imports() - {"roster.server"}
     assert "roster.outputs.report" in local  # the test reads cli.py as it is
     assert local <= set(cli.WARM)
+
+
+def test_a_solve_writes_and_prints_its_folder_without_pandas(tmp_path: Path) -> None:
+    """pandas is a quarter of a second of a short solve: the tables a solve writes and prints
+    need none (roster.frames.Table), and the same files come out as the pandas tables give."""
+    found = fresh(
+        f"""
+        import contextlib, io, sys
+        import cli
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.console.file = sys.stdout
+            try:
+                cli.app(["solve", {str(SCENARIOS / "small.yaml")!r}, "--deterministic", "--out",
+                         {str(tmp_path / "out")!r}], standalone_mode=False)
+            except BaseException:
+                pass
+        found = {{"pandas": "pandas" in sys.modules}}
+        """
+    )
+    assert found == {"pandas": False}
+
+
+@pytest.mark.parametrize("name", ["cohort.yaml", "carers.yaml", "replan/leaver.yaml"])
+def test_the_tables_are_written_as_pandas_writes_them(name: str) -> None:
+    """Each file a solve writes (`Table.csv`) is the text pandas' `to_csv` gives for the same
+    table, cell for cell: numbers, floats, True/False, empty cells, quoting."""
+    from roster.facts import Facts
+    from roster.outputs.tables import Tables
+    from roster.solving import SolveConfig, solve
+
+    facts = Facts(load_scenario(SCENARIOS / name))
+    tables = Tables(facts, solve(facts, SolveConfig(deterministic=True)))
+    written = [tables.roster_table, tables.inspections_table, tables.accommodation_table]
+    written += [tables.bookings_table, tables.weeks_table, tables.people_table, tables.bodies_table]
+    if facts.scenario.published is not None:
+        written.append(tables.changes_table)
+    for table in written:
+        assert len(table) > 0
+        assert table.csv() == table.frame().to_csv(index=False, lineterminator="\n")

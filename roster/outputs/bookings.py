@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from roster.frames import rows
+from roster.frames import Table, rows
 from roster.labels import arrives_words, rooms_words
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def _block(stays: list[dict[str, str]], guest_label: Mapping[str, str], body_nam
 
 
 def make_blocks(
-    accommodation: pd.DataFrame, guest_label: Mapping[str, str], body_names: Mapping[str, str]
+    accommodation: pd.DataFrame | Table, guest_label: Mapping[str, str], body_names: Mapping[str, str]
 ) -> list[Block]:
     """The blocks of an accommodation plan (accommodation.csv, typed or as text), by week and inspection.
 
@@ -160,7 +160,7 @@ def make_blocks(
     return sorted(blocks, key=lambda b: (b.week, b.check_in, b.inspection))
 
 
-def booking_table(blocks: Iterable[Block]) -> pd.DataFrame:
+def booking_table(blocks: Iterable[Block]) -> Table:
     """The blocks as the rows of bookings.csv."""
     records = [
         {
@@ -182,7 +182,7 @@ def booking_table(blocks: Iterable[Block]) -> pd.DataFrame:
         }
         for b in blocks
     ]
-    return pd.DataFrame(records, columns=BOOKING_COLUMNS + BOOKING_EXTRA)
+    return Table(BOOKING_COLUMNS + BOOKING_EXTRA, records)
 
 
 def read_blocks(table: pd.DataFrame) -> list[Block]:
@@ -311,7 +311,7 @@ def notices(before: Iterable[Block], after: Iterable[Block]) -> list[Notice]:
     return out
 
 
-def notice_table(found: Iterable[Notice], names: Mapping[str, str]) -> pd.DataFrame:
+def notice_table(found: Iterable[Notice], names: Mapping[str, str]) -> Table:
     """The notices as the rows of booking-changes.csv."""
     records = []
     for n in found:
@@ -340,4 +340,4 @@ def notice_table(found: Iterable[Notice], names: Mapping[str, str]) -> pd.DataFr
                 "what": n.what(names),
             }
         )
-    return pd.DataFrame(records, columns=NOTICE_COLUMNS + NOTICE_EXTRA)
+    return Table(NOTICE_COLUMNS + NOTICE_EXTRA, records)

@@ -15,7 +15,7 @@ from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
-from roster.frames import CsvError, read_csv
+from roster.frames import CsvError, Table, read_csv
 from roster.labels import people_labels, stay_reason
 from roster.outputs.bookings import (
     Block,
@@ -86,11 +86,6 @@ PEOPLE_EXTRA = ["target_min", "target_max", "carer"]
 BODY_COLUMNS = ["id", "name", "kind", "hq_town", "lat", "lon", "region"]
 
 
-def csv_text(table: pd.DataFrame) -> str:
-    """A table as the UTF-8 CSV text of the output files."""
-    return str(table.to_csv(index=False, lineterminator="\n"))
-
-
 class Tables:
     """Everything a result's output files hold, computed once from the facts and the result.
 
@@ -137,7 +132,7 @@ class Tables:
     # ------------------------------------------------------------ tables
 
     @cached_property
-    def roster(self) -> pd.DataFrame:
+    def roster_table(self) -> Table:
         scenario = self.scenario
         body_of = {i.id: i.body for i in scenario.inspections}
         rows = []
@@ -157,10 +152,10 @@ class Tables:
                     "measured": trip.measured,
                 }
             )
-        return pd.DataFrame(rows, columns=ROSTER_COLUMNS + ROSTER_EXTRA)
+        return Table(ROSTER_COLUMNS + ROSTER_EXTRA, rows)
 
     @cached_property
-    def inspections(self) -> pd.DataFrame:
+    def inspections_table(self) -> Table:
         scenario = self.scenario
         team: dict[str, int] = {}
         for _, i, _ in self.result.assignments:
@@ -181,11 +176,10 @@ class Tables:
             }
             for insp in scenario.inspections
         ]
-        table = pd.DataFrame(rows, columns=INSPECTION_COLUMNS + INSPECTION_EXTRA)
-        return table.sort_values(["week", "inspection"], kind="stable").reset_index(drop=True)
+        return Table(INSPECTION_COLUMNS + INSPECTION_EXTRA, rows).sorted_by("week", "inspection")
 
     @cached_property
-    def accommodation(self) -> pd.DataFrame:
+    def accommodation_table(self) -> Table:
         scenario = self.scenario
         rules = scenario.rules
         body_of = {i.id: i.body for i in scenario.inspections}
@@ -218,7 +212,7 @@ class Tables:
                     "cost": trip.hotel_pounds,
                 }
             )
-        return pd.DataFrame(rows, columns=STAY_COLUMNS + STAY_EXTRA)
+        return Table(STAY_COLUMNS + STAY_EXTRA, rows)
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -229,10 +223,10 @@ class Tables:
     def blocks(self) -> list[Block]:
         """The hotel booking list: one block of rooms per inspection team (`roster.outputs.bookings`)."""
         names = {b.id: b.label for b in self.scenario.all_bodies.values()}
-        return make_blocks(self.accommodation, self.labels, names)
+        return make_blocks(self.accommodation_table, self.labels, names)
 
     @cached_property
-    def bookings(self) -> pd.DataFrame:
+    def bookings_table(self) -> Table:
         return booking_table(self.blocks)
 
     @cached_property
@@ -264,7 +258,7 @@ class Tables:
         return notices(self.published_blocks, self.blocks)
 
     @cached_property
-    def weeks(self) -> pd.DataFrame:
+    def weeks_table(self) -> Table:
         scenario = self.scenario
         doing = {(s, w): i for s, i, w in self.result.assignments}
         rows = []
@@ -277,7 +271,7 @@ class Tables:
                         "activity": self.activity(person.id, w, doing),
                     }
                 )
-        return pd.DataFrame(rows, columns=WEEK_COLUMNS)
+        return Table(WEEK_COLUMNS, rows)
 
     def activity(self, secondee: str, week: int, doing: dict[tuple[str, int], str]) -> str:
         """An inspection id, or `off`, `away`, `training`, `not_seconded` (weeks.csv)."""
@@ -301,7 +295,7 @@ class Tables:
         return (check_out - dt.timedelta(days=nights)).isoformat(), check_out.isoformat()
 
     @cached_property
-    def changes(self) -> pd.DataFrame:
+    def changes_table(self) -> Table:
         """Every change to the published roster (changes.csv), with the hotel stays before and after."""
         scenario = self.scenario
         names = {p.id: p.label for p in scenario.secondees}
@@ -333,10 +327,10 @@ class Tables:
                     "check_out_after": after[1],
                 }
             )
-        return pd.DataFrame(rows, columns=CHANGE_COLUMNS + CHANGE_EXTRA)
+        return Table(CHANGE_COLUMNS + CHANGE_EXTRA, rows)
 
     @cached_property
-    def people(self) -> pd.DataFrame:
+    def people_table(self) -> Table:
         """Secondees with homes and targets, so that reports need only the output folder."""
         scenario = self.scenario
         rows = []
@@ -357,15 +351,50 @@ class Tables:
                     "carer": p.carer is not None,
                 }
             )
-        return pd.DataFrame(rows, columns=PEOPLE_COLUMNS + PEOPLE_EXTRA)
+        return Table(PEOPLE_COLUMNS + PEOPLE_EXTRA, rows)
 
     @cached_property
-    def bodies(self) -> pd.DataFrame:
+    def bodies_table(self) -> Table:
         """The bodies this scenario inspects or draws secondees from."""
         scenario = self.scenario
         used = {i.body for i in scenario.inspections} | {p.service for p in scenario.secondees}
         rows = [b.model_dump() for b in scenario.all_bodies.values() if b.id in used]
-        return pd.DataFrame(rows, columns=BODY_COLUMNS).sort_values("id")
+        return Table(BODY_COLUMNS, rows).sorted_by("id")
+
+    # The tables as pandas tables, for the commands that compute with them (compare, regress,
+    # rebuild); a solve writes and prints the `Table`s above, which need no pandas.
+
+    @cached_property
+    def roster(self) -> pd.DataFrame:
+        return self.roster_table.frame()
+
+    @cached_property
+    def inspections(self) -> pd.DataFrame:
+        return self.inspections_table.frame()
+
+    @cached_property
+    def accommodation(self) -> pd.DataFrame:
+        return self.accommodation_table.frame()
+
+    @cached_property
+    def bookings(self) -> pd.DataFrame:
+        return self.bookings_table.frame()
+
+    @cached_property
+    def weeks(self) -> pd.DataFrame:
+        return self.weeks_table.frame()
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return self.changes_table.frame()
+
+    @cached_property
+    def people(self) -> pd.DataFrame:
+        return self.people_table.frame()
+
+    @cached_property
+    def bodies(self) -> pd.DataFrame:
+        return self.bodies_table.frame()
 
     # ----------------------------------------------------------- summary
 
@@ -451,17 +480,17 @@ class Tables:
         tell a folder whose files were written together from one edited or mixed since.
         """
         texts = {
-            "roster.csv": csv_text(self.roster),
-            "inspections.csv": csv_text(self.inspections),
-            "accommodation.csv": csv_text(self.accommodation),
-            "bookings.csv": csv_text(self.bookings),
-            "weeks.csv": csv_text(self.weeks),
-            "people.csv": csv_text(self.people),
-            "bodies.csv": csv_text(self.bodies),
+            "roster.csv": self.roster_table.csv(),
+            "inspections.csv": self.inspections_table.csv(),
+            "accommodation.csv": self.accommodation_table.csv(),
+            "bookings.csv": self.bookings_table.csv(),
+            "weeks.csv": self.weeks_table.csv(),
+            "people.csv": self.people_table.csv(),
+            "bodies.csv": self.bodies_table.csv(),
         }
         if self.scenario.published is not None:
-            texts["changes.csv"] = csv_text(self.changes)
-            texts["booking-changes.csv"] = csv_text(notice_table(self.booking_notices, self.labels))
+            texts["changes.csv"] = self.changes_table.csv()
+            texts["booking-changes.csv"] = notice_table(self.booking_notices, self.labels).csv()
         summary = {**self.summary, "files": {name: sha256_text(text) for name, text in texts.items()}}
         texts["summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         return texts

@@ -122,10 +122,10 @@ def show_roster(console: Console, tables: Tables, grid: bool = False) -> None:
 
 def show_weeks(console: Console, tables: Tables) -> None:
     """Per week: the inspections (by body), the secondees on their teams, hotel rooms, nights, cost."""
-    ins = tables.inspections
+    ins = tables.inspections_table
     running: dict[str, list[tuple[str, int, int]]] = {}
     for week, name, team, short, missing in zip(
-        *(ins[c].tolist() for c in ("week", "body_name", "team_size", "shortfall", "experienced_missing")),
+        *(ins[c] for c in ("week", "body_name", "team_size", "shortfall", "experienced_missing")),
         strict=True,
     ):
         running.setdefault(str(week), []).append(
@@ -251,22 +251,17 @@ class Grid:
 
     @classmethod
     def of(cls, tables: Tables) -> Grid:
-        body = dict(zip(tables.inspections["inspection"], tables.inspections["body_name"], strict=True))
-        roster = tables.roster
+        ins = tables.inspections_table
+        body = dict(zip(ins["inspection"], ins["body_name"], strict=True))
+        roster = tables.roster_table
         how = dict(
             zip(
-                zip(roster["secondee"].tolist(), roster["inspection"].tolist(), strict=True),
-                roster["arrangement"].tolist(),
-                strict=True,
+                zip(roster["secondee"], roster["inspection"], strict=True), roster["arrangement"], strict=True
             )
         )
-        weeks = tables.weeks
+        weeks = tables.weeks_table
         activity = dict(
-            zip(
-                zip(weeks["secondee"].tolist(), weeks["week"].tolist(), strict=True),
-                weeks["activity"].tolist(),
-                strict=True,
-            )
+            zip(zip(weeks["secondee"], weeks["week"], strict=True), weeks["activity"], strict=True)
         )
         mondays = list(tables.scenario.mondays)
         people = [p.id for p in tables.scenario.secondees]
@@ -340,10 +335,10 @@ class Grid:
 def show_changes(console: Console, tables: Tables, table: bool = True) -> None:
     """What must be done since the published roster: who joins, leaves or moves, and the bookings
     (a line of counts, then, with `table`, every change)."""
-    changes = tables.changes
+    changes = tables.changes_table
     summary = tables.summary.get("baseline", {})
     moved = summary.get("moved_inspections", [])
-    counts = {str(k): int(n) for k, n in changes["change"].value_counts().items()}
+    counts = {str(k): n for k, n in Counter(changes["change"]).items()}
     said = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))  # "1 joined, 2 left"
     first = summary.get("frozen_before")
     console.print(
