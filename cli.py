@@ -21,7 +21,7 @@ signal.signal(signal.SIGINT, _interrupted_while_starting)  # restored once the i
 
 # What every command needs is imported here; what one command needs, in that command, so that
 # the others start without it (`roster serve` loads it all: WARM below). A solve needs no pandas;
-# with --report or a replan, it loads while the search runs (roster.deferred).
+# with --report, it loads while the search runs (roster.deferred).
 from roster.deferred import cp_model_without_pandas, import_in_background
 
 cp_model_without_pandas()
@@ -315,8 +315,8 @@ def solve(
         except FolderError as exc:
             raise fail(str(exc)) from None
         console.print(f"Solving [bold]{escape(loaded.name)}[/] ({escape(str(path))})", highlight=False)
-        if report_ or loaded.published is not None:
-            # the reports and a replan's booking changes read tables with pandas: it loads meanwhile
+        if report_:
+            # the reports read tables with pandas: it loads meanwhile
             config = dataclasses.replace(config, on_search=import_in_background)
         facts = Facts(loaded)
         result = engine_solve(facts, config)

@@ -11,7 +11,7 @@ compare, rebuild) use it. Two things would import it early:
   use of one of its names.
 
 `import_in_background` starts that import in a thread: the CLI calls it when the search begins
-of a solve that will need pandas after it (`--report`, a replan), so that pandas loads while
+of a solve that will need pandas after it (`--report`), so that pandas loads while
 CP-SAT (which leaves Python free) searches. Nothing here changes a
 result: every name is the library's own, looked up on the library once it is loaded.
 """

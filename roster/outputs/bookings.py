@@ -185,7 +185,7 @@ def booking_table(blocks: Iterable[Block]) -> Table:
     return Table(BOOKING_COLUMNS + BOOKING_EXTRA, records)
 
 
-def read_blocks(table: pd.DataFrame) -> list[Block]:
+def read_blocks(table: pd.DataFrame | Table) -> list[Block]:
     """The blocks of a bookings.csv read back (every cell as text)."""
 
     def split(text: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from models import Scenario
 from roster.analysis.explain import shortfall_reason
 from roster.costing import Evaluation, evaluate
 from roster.facts import Arrangement, Facts, Reason, commute_limit, hotel_nights
-from roster.frames import CsvError, Table, read_csv
+from roster.frames import CsvError, Table, read_records
 from roster.labels import people_labels, stay_reason
 from roster.outputs.bookings import (
     Block,
@@ -239,7 +239,8 @@ class Tables:
         beside = Path(published.path).parent / "bookings.csv"
         if beside.is_file():
             try:
-                return read_blocks(read_csv(beside))
+                found = read_records(beside)  # without pandas, as the published roster is read
+                return read_blocks(Table(found.columns, found.rows))
             except (CsvError, ValueError, AttributeError):
                 pass  # a hand-made or older file: make the blocks from the rows instead
         kept = [
