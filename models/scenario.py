@@ -153,6 +153,16 @@ class Scenario(StrictModel):
         self._source = lines
         self._files = files
 
+    def file_of(self, key: str) -> str:
+        """The file a key path is written in, `where` without its line: found without working
+        out every key's line where the source can tell (a plain file writes all its own keys)."""
+        files_of = getattr(self._source, "file_of", None)
+        if callable(files_of):
+            return str(files_of(key))
+        where = self.where(key)
+        file, sep, line = where.rpartition(":")
+        return file if sep and line.isdigit() else where
+
     def where(self, key: str) -> str:
         """`file:line` of a key path when the scenario came from a file, else the key path."""
         for path in (key, key.rsplit(".", 1)[0], key.split("[")[0]):

@@ -611,3 +611,26 @@ def test_set_refuses_directives_and_lists_with_the_way_to_do_it(setting: str, wo
 
         load_scenario(SCENARIOS / "small.yaml", Overrides(settings=(setting,)))
     assert any(words in str(p) for p in raised.value.problems), raised.value.problems
+
+
+def test_a_plain_replan_finds_its_published_roster_without_every_key_s_line(tmp_path: Path) -> None:
+    """`baseline.roster` is relative to the file that names it; a plain file names all its own
+    keys, so no key's line is worked out (the round-trip parse, a quarter of a second on a
+    year) unless a message needs one."""
+    from roster.loading.reader import KeyLines
+    from tests.conftest import SCENARIOS
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "published.csv").write_bytes((SCENARIOS / "published" / "cohort-roster.csv").read_bytes())
+    text = (SCENARIOS / "cohort.yaml").read_text(encoding="utf-8")
+    path = folder / "replan.yaml"
+    path.write_text(
+        text + "\nbaseline: {roster: published.csv, frozen_before: 2026-10-05}\n", encoding="utf-8"
+    )
+    scenario = load_scenario(path)
+    assert scenario.published is not None and scenario.published.rows
+    source = scenario._source
+    assert isinstance(source, KeyLines) and source._lines is None
+    assert scenario.file_of("baseline.roster") == str(path)
+    assert scenario.where("baseline.roster").startswith(f"{path}:")  # worked out when asked

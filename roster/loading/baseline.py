@@ -37,8 +37,8 @@ def roster_path(scenario: Scenario) -> Path:
     """The published roster.csv: `baseline.roster`, relative to the file that names it."""
     assert scenario.baseline is not None
     given = Path(scenario.baseline.roster)
-    if not given.is_absolute():  # the line of the key is looked up only when it is needed
-        file, _ = _at(scenario.where("baseline.roster"))
+    if not given.is_absolute():  # the file that names it, not its line (found only when needed)
+        file = scenario.file_of("baseline.roster")
         if not file.startswith("<") and not file.startswith("`"):
             given = Path(file).parent / given
     return given / "roster.csv" if given.is_dir() else given
