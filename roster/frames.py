@@ -170,20 +170,11 @@ class Table:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows([_cell(v) for v in row] for row in self.values)
+        writer.writerows(self.values)  # None as an empty cell, a float by its repr: as pandas writes them
         return out.getvalue()
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, columns=self.columns)
-
-
-def _cell(value: Any) -> str:
-    """A value as pandas writes it in a CSV cell: None empty, a float by its shortest repr."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 def parse_csv(text: str) -> pd.DataFrame:

@@ -243,12 +243,13 @@ class Tables:
                 return read_blocks(Table(found.columns, found.rows))
             except (CsvError, ValueError, AttributeError):
                 pass  # a hand-made or older file: make the blocks from the rows instead
+        known = {i.id for i in self.scenario.inspections}
         kept = [
             (p.secondee, p.inspection, p.week)
             for p in self.facts.published
             if p.secondee in self.labels
             and p.inspection in self.facts.published_weeks
-            and any(i.id == p.inspection for i in self.scenario.inspections)
+            and p.inspection in known
         ]
         before = Tables(self.facts, Result(self.result.status, self.facts.listed_weeks, tuple(kept)))
         return before.blocks
@@ -262,16 +263,12 @@ class Tables:
     def weeks_table(self) -> Table:
         scenario = self.scenario
         doing = {(s, w): i for s, i, w in self.result.assignments}
-        rows = []
-        for person in scenario.secondees:
-            for w, monday in enumerate(scenario.mondays):
-                rows.append(
-                    {
-                        "secondee": person.id,
-                        "week": monday.isoformat(),
-                        "activity": self.activity(person.id, w, doing),
-                    }
-                )
+        mondays = [monday.isoformat() for monday in scenario.mondays]
+        rows = [
+            {"secondee": person.id, "week": monday, "activity": self.activity(person.id, w, doing)}
+            for person in scenario.secondees
+            for w, monday in enumerate(mondays)
+        ]
         return Table(WEEK_COLUMNS, rows)
 
     def activity(self, secondee: str, week: int, doing: dict[tuple[str, int], str]) -> str:
