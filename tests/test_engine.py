@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -673,3 +674,27 @@ def test_the_objective_written_in_one_go_is_the_one_or_tools_writes(name: str) -
     assert mine == (list(theirs.vars), list(theirs.coeffs), theirs.offset, theirs.scaling_factor)
     assert len(mine[0]) > 100
     assert all(list(m.model.proto.variables[v.index].domain) == [0, 1] for v in m.x.values())
+
+
+def test_the_lp_reads_each_linear_row_with_its_negated_literals_and_bounds() -> None:
+    """`lp_rows` reads a linear constraint as a row, a negative ref -r-1 as `1 - v_r` (shifting
+    the row's bounds), and leaves out a constraint with an enforcement literal."""
+    from ortools.sat.python import cp_model
+
+    from roster.solving.dive import lp_rows
+
+    model = cp_model.CpModel()
+    x, y, z = (model.new_bool_var(n) for n in "xyz")
+    model.add(2 * x + 3 * y <= 4)
+    model.add(x + z == 1).only_enforce_if(y)  # enforced: not an LP row
+    negated = model.proto.constraints.add()
+    negated.linear.vars.extend([-x.index - 1, z.index])  # (1 - x) + z >= 1, i.e. z - x >= 0
+    negated.linear.coeffs.extend([1, 1])
+    negated.linear.domain.extend([1, 2**63 - 1])
+    model.minimize(x + 2 * y + 3 * z)
+    rows = lp_rows(model)
+    assert rows.cost == [1.0, 2.0, 3.0] and rows.lower == [0.0] * 3 and rows.upper == [1.0] * 3
+    assert rows.starts == [0, 2, 4]
+    assert (rows.index, rows.value) == ([x.index, y.index, x.index, z.index], [2.0, 3.0, -1.0, 1.0])
+    assert rows.row_lower[0] == -math.inf and rows.row_upper[0] == 4.0
+    assert rows.row_lower[1] == 0.0 and rows.row_upper[1] == math.inf

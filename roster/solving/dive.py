@@ -84,6 +84,18 @@ class _Builder:
         self.row_lower.append(lower - shift)
         self.row_upper.append(upper - shift)
 
+    def linear(self, refs: Sequence[int], coefs: Sequence[int], lower: float, upper: float) -> None:
+        """`row` of a linear constraint's own fields: at once when no ref is negative (as the
+        linear constraints of these models are), which is most of an LP's rows."""
+        if refs and min(refs) < 0:
+            self.row(list(zip(refs, map(float, coefs), strict=True)), lower, upper)
+            return
+        self.index.extend(refs)
+        self.value.extend(map(float, coefs))
+        self.starts.append(len(self.index))
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+
 
 def model_proto(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
     """The model as a protocol buffer (read twice as fast as through OR-Tools' own wrapper)."""
@@ -103,19 +115,20 @@ def _bound(value: int) -> float:
 def lp_rows(model: cp_model.CpModel) -> Rows:
     """The linear rows of a CP-SAT model that need no enforcement, and its bounds and objective."""
     proto = model_proto(model)
-    lower = [_bound(v.domain[0]) for v in proto.variables]
-    upper = [_bound(v.domain[-1]) for v in proto.variables]
+    lower: list[float] = []
+    upper: list[float] = []
+    for v in proto.variables:
+        domain = v.domain
+        lower.append(_bound(domain[0]))
+        upper.append(_bound(domain[-1]))
     b = _Builder(len(lower))
     for c in proto.constraints:
         kind = c.WhichOneof("constraint")
         enforced = c.enforcement_literal
         if kind == "linear" and not enforced:
             lin = c.linear
-            b.row(
-                list(zip(lin.vars, map(float, lin.coeffs), strict=True)),
-                _bound(lin.domain[0]),
-                _bound(lin.domain[-1]),
-            )
+            domain = lin.domain
+            b.linear(lin.vars, lin.coeffs, _bound(domain[0]), _bound(domain[-1]))
         elif kind == "bool_and" and len(enforced) == 1:
             for ref in c.bool_and.literals:  # enforced implies ref: ref - enforced >= 0
                 b.row([(ref, 1.0), (enforced[0], -1.0)], 0.0, math.inf)
