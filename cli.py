@@ -1107,7 +1107,7 @@ def rebuild(
     inputs = [*_inputs(loaded), _roster_file(roster)]
     try:
         if _roster_file(roster).suffix.lower() in (".xlsx", ".xlsm"):
-            given = roster_from_workbook(loaded, _roster_file(roster), _placed_beside(_roster_file(roster)))
+            given = roster_from_workbook(loaded, _roster_file(roster), *_placed_beside(_roster_file(roster)))
         else:
             given = read_tables(roster)["roster"]
             _warn_if_workbook_edited(_roster_file(roster))
@@ -1152,17 +1152,22 @@ def rebuild(
     raise typer.Exit(EXIT_UNMET if rebuilt.violations or rebuilt.tables.shortfalls else EXIT_OK)
 
 
-def _placed_beside(workbook: Path) -> dict[str, str]:
-    """The week of each inspection in the inspections.csv beside a roster.xlsx (its folder's),
-    which tells apart two inspections of one body that may both run in a week; none when absent."""
-    beside = workbook.parent / "inspections.csv"
-    if not beside.is_file():
-        return {}
+def _placed_beside(workbook: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The week and the team of each inspection in the folder of a roster.xlsx (its
+    inspections.csv and roster.csv), which tell apart the inspections of one body that may run
+    in the same weeks; none when they cannot be read."""
+    if not (workbook.parent / "roster.csv").is_file():
+        return {}, {}
     try:
-        table = read_tables(workbook.parent)["inspections"]
+        tables = read_tables(workbook.parent)
+        weeks, roster = tables["inspections"], tables["roster"]
     except (FolderError, KeyError):
-        return {}
-    return {str(i): str(w) for i, w in zip(table["inspection"], table["week"], strict=True) if str(w)}
+        return {}, {}
+    teams: dict[str, set[str]] = {}
+    for i, s in zip(roster["inspection"], roster["secondee"], strict=True):
+        teams.setdefault(str(i), set()).add(str(s))
+    placed = {str(i): str(w) for i, w in zip(weeks["inspection"], weeks["week"], strict=True) if str(w)}
+    return placed, teams
 
 
 def _warn_if_workbook_edited(roster_csv: Path) -> None:

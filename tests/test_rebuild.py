@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -353,22 +354,89 @@ def test_a_bad_header_or_secondee_is_refused_by_its_cell(workbook: Path, tmp_pat
     assert code == 2 and "not a readable Excel workbook" in output and "Traceback" not in output
 
 
-def test_two_inspections_of_one_body_are_told_apart_by_week_or_refused() -> None:
+def test_the_inspections_of_one_body_are_told_apart_by_week_team_and_placement_or_refused() -> None:
     from roster.workflows.rebuild import _Cells
     from tests.conftest import inspection, make, monday, person
 
     scenario = make(
-        6,
+        8,
         [
             inspection("kent-a", "kent-police", window=[monday(0), monday(3)]),
             inspection("kent-b", "kent-police", window=[monday(3), monday(5)]),
+            inspection("essex-a", "essex-police", window=[monday(0), monday(7)]),
+            inspection("essex-b", "essex-police", window=[monday(0), monday(7)]),
         ],
-        [person("a")],
+        [person(p) for p in "abcd"],
     )
-    cells = _Cells(scenario, {"kent-b": monday(3)})
-    assert cells.inspection("Kent", monday(1)) == ("kent-a", "")
-    assert cells.inspection("kent police", monday(5)) == ("kent-b", "")
-    assert cells.inspection("Kent", monday(3)) == ("kent-b", "")  # both may run: the one placed there
-    assert cells.inspection("off", monday(3)) == (None, "")
-    found, problem = _Cells(scenario, {}).inspection("Kent", monday(3))
-    assert found is None and "write the inspection's id" in problem
+
+    def read(cells: _Cells, *named: tuple[str, str, str]) -> dict[str, tuple[str, str]]:
+        found = cells.read([(f"C{n}", who, week, text) for n, (who, week, text) in enumerate(named)])
+        return {f"{who}@{week}": (inspection, problem) for _, who, week, inspection, problem in found}
+
+    plain = _Cells(scenario, {})
+    assert read(plain, ("a", monday(1), "Kent"), ("b", monday(5), "kent police")) == {
+        f"a@{monday(1)}": ("kent-a", ""),
+        f"b@{monday(5)}": ("kent-b", ""),
+    }
+    # week 1 can only be kent-a, so week 3 (either) is kent-b
+    assert read(plain, ("a", monday(1), "Kent"), ("b", monday(3), "Kent"))[f"b@{monday(3)}"] == ("kent-b", "")
+    assert read(plain, ("a", monday(3), "off"), ("b", monday(3), "kent-a"))[f"b@{monday(3)}"] == (
+        "kent-a",
+        "",
+    )
+    (_, why) = read(plain, ("a", monday(3), "Kent"))[f"a@{monday(3)}"]
+    assert "could be any of its inspections" in why and "inspection's id" in why
+    (_, why) = read(plain, ("a", monday(1), "Kent"), ("b", monday(2), "Kent"))[f"b@{monday(2)}"]
+    assert "each running in one week" in why
+    # two inspections that may both run in any week: a team moved keeps its people
+    teams = {"essex-a": {"a", "b"}, "essex-b": {"c", "d"}}
+    moved = _Cells(scenario, {"essex-a": monday(2), "essex-b": monday(4)}, teams)
+    found = read(moved, ("a", monday(4), "Essex"), ("b", monday(4), "Essex"), ("c", monday(6), "Essex"))
+    assert found[f"a@{monday(4)}"] == ("essex-a", "") and found[f"c@{monday(6)}"] == ("essex-b", "")
+    # with the teams no help, the week each was in decides
+    placed = _Cells(scenario, {"essex-a": monday(2), "essex-b": monday(4)})
+    assert read(placed, ("a", monday(4), "Essex"), ("c", monday(6), "Essex"))[f"a@{monday(4)}"] == (
+        "essex-b",
+        "",
+    )
+    assert read(plain, ("a", monday(1), "Kentt"))[f"a@{monday(1)}"][1].startswith("`Kentt` is no body")
+
+
+def test_a_blank_row_a_deleted_week_and_plain_number_headings(workbook: Path, tmp_path: Path) -> None:
+    """A row inserted blank in the middle does not end the grid; a week's column deleted is
+    refused (its teams would be lost unsaid); week headings whose date format was cleared (Excel
+    serial numbers) still read as their Mondays."""
+    from openpyxl import load_workbook
+
+    path = edited_grid(workbook, tmp_path, {})
+    book = load_workbook(path)
+    sheet = book["Roster"]
+    sheet.insert_rows(3)  # a blank row after the first secondee
+    for cell in sheet[1][2:]:
+        if cell.value is not None:
+            cell.value = (cell.value - dt.datetime(1899, 12, 30)).days  # the serial number
+            cell.number_format = "General"
+    book.save(path)
+    out = tmp_path / "out"
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(out))
+    assert code == 0, output
+    assert len(rows(out / "roster.csv")) == len(rows(workbook / "roster.csv"))
+    sheet.delete_cols(4)
+    book.save(path)
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "again"))
+    assert code == 2 and "no column for the week of" in output and "nothing written" in output
+
+
+def test_a_damaged_workbook_is_bad_input(workbook: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    good = edited_grid(workbook, tmp_path, {})
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(
+                item, b"<worksheet><sheetData><row" if item.filename.startswith("xl/worksheets/") else data
+            )
+    code, output = run("rebuild", str(SMALL), str(broken), "--out", str(tmp_path / "out"))
+    assert code == 2 and "Traceback" not in output and "not a readable Excel workbook" in output

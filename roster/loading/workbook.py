@@ -13,10 +13,12 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -153,6 +155,11 @@ def read_grids(path: Path) -> tuple[list[Grid], list[Found]]:
     return _xlsx(path)
 
 
+UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, ParseError, zlib.error)
+"""What openpyxl raises for a file that is no workbook, or a damaged one (broken XML, a
+corrupt member of the zip)."""
+
+
 def _xlsx(path: Path) -> tuple[list[Grid], list[Found]]:
     from openpyxl import load_workbook
 
@@ -162,7 +169,7 @@ def _xlsx(path: Path) -> tuple[list[Grid], list[Found]]:
         raise _file_problem(str(path), "cannot be read (permission denied)") from None
     except OSError as exc:
         raise _file_problem(str(path), f"cannot be read ({exc.strerror or exc})") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+    except UNREADABLE as exc:
         raise _file_problem(
             str(path),
             "is not a readable Excel workbook (.xlsx): it may be damaged, password-protected or"
@@ -183,7 +190,7 @@ def _xlsx(path: Path) -> tuple[list[Grid], list[Found]]:
                 )
                 rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
                 grids.append(Grid(name, str(path), f"{quoted}!", rows, SHEET_NAMES.index(name)))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, OSError) as exc:
+    except (*UNREADABLE, OSError) as exc:
         raise _file_problem(
             str(path), f"is damaged and cannot be read ({type(exc).__name__}: {exc})"
         ) from None

@@ -23,7 +23,7 @@ from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
 from roster.costing import evaluate
 from roster.facts import Facts
 from roster.labels import ACTIVITY_LABELS, short_body_name
-from roster.loading.workbook import column_letter
+from roster.loading.workbook import UNREADABLE, column_letter
 from roster.outputs.folder import FolderError
 from roster.outputs.tables import Tables
 from roster.solving.result import Result, Status, Triple
@@ -128,10 +128,22 @@ GRID_SHEET = "Roster"
 """The sheet of roster.xlsx read as the roster: a secondee per row (the id in column B), the
 Monday of a week at the head of each column from C, each cell the body inspected that week."""
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+SPARE_ROWS = 1000  # rows read below one per secondee (the key, blank rows, rows added by hand)
+SPARE_COLUMNS = 20  # columns read beyond one per week
 SHOWN_PROBLEMS = 20
 
 
 def _monday(value: Any) -> dt.date | None:
+    """A week heading as a date: a date cell, ISO text, or a date's serial number (a heading
+    whose date format was cleared)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            value = from_excel(value)
+        except (ValueError, OverflowError, TypeError):
+            return None
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else None
     if isinstance(value, dt.date):
@@ -142,8 +154,9 @@ def _monday(value: Any) -> dt.date | None:
         return None
 
 
-def _cells(path: Path) -> list[tuple[Any, ...]]:
-    """The values of the Roster sheet of `path`, row 1 first."""
+def _cells(path: Path, rows: int, columns: int) -> list[tuple[Any, ...]]:
+    """The values of the Roster sheet of `path`, row 1 first: at most `rows` rows of `columns`
+    cells (a sheet may claim a million of each)."""
     from openpyxl import load_workbook
 
     try:
@@ -151,10 +164,15 @@ def _cells(path: Path) -> list[tuple[Any, ...]]:
             raise FolderError(
                 f"{path}: {path.stat().st_size / 2**20:,.0f} MB is too large for a roster workbook"
             )
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise FolderError(
+                    f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB: not a roster workbook"
+                )
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
         raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+    except UNREADABLE as exc:
         raise FolderError(
             f"{path}: not a readable Excel workbook ({type(exc).__name__}); save it again from Excel as .xlsx"
         ) from None
@@ -165,55 +183,66 @@ def _cells(path: Path) -> list[tuple[Any, ...]]:
                 f"{path}: no {GRID_SHEET} sheet (found {', '.join(ws.title for ws in book.worksheets)}); a roster"
                 f" workbook is the roster.xlsx a solve writes with --report, its {GRID_SHEET} sheet edited"
             )
-        return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, OSError) as exc:
+        return [tuple(r) for r in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
+    except (*UNREADABLE, OSError) as exc:
         raise FolderError(f"{path}: damaged and cannot be read ({type(exc).__name__})") from None
     finally:
         book.close()
 
 
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
 def roster_from_workbook(
-    scenario: Scenario, path: Path, placed: dict[str, str] | None = None
+    scenario: Scenario,
+    path: Path,
+    placed: dict[str, str] | None = None,
+    teams: dict[str, set[str]] | None = None,
 ) -> pd.DataFrame:
     """The rows (`inspection`, `week`, `secondee`) of the Roster sheet of a roster.xlsx.
 
     A cell names a body as the sheet writes it (`Kent`, `Kent Fire`), by its full name or id, or
     an inspection by its id; empty, `off`, `away`, `training` and `not seconded` are no
-    inspection. The inspection of a body's cell is the body's only inspection, else the one that
-    may run that week (rule 1), else the one `placed` in that week (inspection id to the ISO
-    Monday, from the inspections.csv beside the workbook). A cell that names none of these, a
-    week that is not a Monday of the horizon and an unknown secondee are refused, each by its cell.
+    inspection. The inspection of a body's cells is the body's only inspection; for a body with
+    several, each week its cells are in is matched to one of them that may run then (rule 1):
+    the matching that keeps the most secondees in the `teams` they were in, then the most
+    inspections in the week `placed` gives them (from the roster.csv and inspections.csv beside
+    the workbook); a tie is refused. A cell
+    that names none of these, a week heading that is not a Monday of the horizon, a Monday of
+    the horizon without its column and an unknown secondee are refused, each by its cell.
 
     Raises
     ------
     FolderError
         When the workbook cannot be read, or a cell cannot be read as above.
     """
-    rows = _cells(path)
+    rows = _cells(path, len(scenario.secondees) + SPARE_ROWS, scenario.weeks + 2 + SPARE_COLUMNS)
     where = f"{path}, {GRID_SHEET}!"
     problems: list[str] = []
     weeks = _grid_weeks(scenario, rows[0] if rows else (), where, problems)
-    cells = _Cells(scenario, placed or {})
+    cells = _Cells(scenario, placed or {}, teams)
     people = {p.id for p in scenario.secondees}
-    out: list[tuple[str, str, str]] = []
+    named: list[tuple[str, str, str, str]] = []  # cell, secondee, week, text
     for r, row in enumerate(rows[1:], start=2):
-        ident = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
-        if not ident:
-            if not any(v is not None and str(v).strip() for v in row):
-                break  # the blank row before the sheet's key
-            if any(v is not None and str(v).strip() for v in row[2:]):
+        ident = _text(row[1]) if len(row) > 1 else ""
+        if not ident:  # a blank row, the key below the grid, or a row of weeks without its id
+            if any(_text(v) for v in row[2:]):
                 problems.append(f"{where}B{r}: a row of weeks with no secondee id")
             continue
         if ident not in people:
             problems.append(f"{where}B{r}: unknown secondee `{ident}`{scenario.unknown_secondee_hint(ident)}")
             continue
         for col, week in weeks.items():
-            value = row[col - 1] if col - 1 < len(row) else None
-            inspection, problem = cells.inspection(value, week)
-            if problem:
-                problems.append(f"{where}{column_letter(col)}{r}: {problem}")
-            elif inspection is not None:
-                out.append((inspection, week, ident))
+            text = _text(row[col - 1]) if col - 1 < len(row) else ""
+            if text and text.lower() not in _Cells.IDLE:
+                named.append((f"{column_letter(col)}{r}", ident, week, text))
+    out: list[tuple[str, str, str]] = []
+    for cell, ident, week, inspection, problem in cells.read(named):
+        if problem:
+            problems.append(f"{where}{cell}: {problem}")
+        else:
+            out.append((inspection, week, ident))
     if problems:
         shown = problems[:SHOWN_PROBLEMS]
         more = len(problems) - len(shown)
@@ -228,15 +257,16 @@ def roster_from_workbook(
 def _grid_weeks(
     scenario: Scenario, header: tuple[Any, ...], where: str, problems: list[str]
 ) -> dict[int, str]:
-    """The ISO Monday at the head of each week's column (1-based), from column C."""
-    if len(header) < 3 or str(header[1] or "").strip().lower() != "id":
+    """The ISO Monday at the head of each week's column (1-based), from column C; every Monday
+    of the horizon must have one (a week whose column is gone would lose its teams unsaid)."""
+    if len(header) < 3 or _text(header[1]).lower() != "id":
         raise FolderError(
             f"{where}B1: expected `id` at the head of column B (the secondee ids) and the weeks' Mondays"
             " from C1 on, as the sheet is written"
         )
     weeks: dict[int, str] = {}
     for col, value in enumerate(header[2:], start=3):
-        if value is None or str(value).strip() == "":
+        if not _text(value):
             continue
         monday = _monday(value)
         if monday is None or monday.weekday() != 0 or not 0 <= scenario.week_index(monday) < scenario.weeks:
@@ -245,18 +275,31 @@ def _grid_weeks(
                 f" ({scenario.start} to {scenario.end})"
             )
             continue
+        if monday.isoformat() in weeks.values():
+            problems.append(f"{where}{column_letter(col)}1: a second column for the week of {monday}")
+            continue
         weeks[col] = monday.isoformat()
+    missing = [m.isoformat() for m in scenario.mondays if m.isoformat() not in weeks.values()]
+    if missing and not problems:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        problems.append(
+            f"{where}1: no column for the week of {shown}: every week of the programme keeps its column"
+            " (clear its cells instead of deleting it)"
+        )
     return weeks
 
 
 class _Cells:
-    """What a cell of the grid names, in a given week: an inspection, nothing, or a problem."""
+    """What the cells of the grid name: each an inspection, or a problem."""
 
     IDLE = frozenset({label.lower() for label in ACTIVITY_LABELS.values()} | set(ACTIVITY_LABELS))
 
-    def __init__(self, scenario: Scenario, placed: dict[str, str]) -> None:
+    def __init__(
+        self, scenario: Scenario, placed: dict[str, str], teams: dict[str, set[str]] | None = None
+    ) -> None:
         self.scenario = scenario
         self.placed = placed
+        self.teams = teams or {}
         self.inspections = {i.id: i for i in scenario.inspections}
         self.by_body: dict[str, list[str]] = {}
         for insp in scenario.inspections:
@@ -267,33 +310,90 @@ class _Cells:
             for name in (short_body_name(body.label), body.label, body_id):
                 self.names.setdefault(name.strip().lower(), body_id)
 
-    def inspection(self, value: Any, monday: str) -> tuple[str | None, str]:
-        """The inspection the cell `value` names in the week of `monday` (None for no
-        inspection), and the problem when it names none the programme has."""
-        text = str(value).strip() if value is not None else ""
-        if not text or text.lower() in self.IDLE:
-            return None, ""
-        if text in self.inspections:
-            return text, ""
-        body = self.names.get(text.lower())
-        if body is None:
-            shown = sorted({short_body_name(self.scenario.body(b).label) for b in self.by_body})
-            return None, (
-                f"`{text}` is no body this programme inspects{did_you_mean(text, shown, n=3)} (write a"
-                " body as the sheet does, `Kent` or `Kent Fire`, or an inspection's id)"
-            )
+    def read(self, named: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str, str]]:
+        """For each (cell, secondee, week, text) naming something: (cell, secondee, week,
+        inspection, problem), one of the last two empty."""
+        bodies: dict[tuple[str, str], str] = {}  # (text, week) -> body, for the texts naming a body
+        problems: dict[str, str] = {}  # text -> why it names nothing
+        for _, _, week, text in named:
+            if text in self.inspections or text in problems:
+                continue
+            body = self.names.get(text.lower())
+            if body is None:
+                shown = sorted({short_body_name(self.scenario.body(b).label) for b in self.by_body})
+                problems[text] = (
+                    f"`{text}` is no body this programme inspects{did_you_mean(text, shown, n=3)} (write a"
+                    " body as the sheet does, `Kent` or `Kent Fire`, or an inspection's id)"
+                )
+            else:
+                bodies[(text, week)] = body
+        people: dict[str, dict[str, set[str]]] = {}  # body -> week -> the secondees its cells name
+        for _, ident, week, text in named:
+            if (text, week) in bodies:
+                people.setdefault(bodies[(text, week)], {}).setdefault(week, set()).add(ident)
+        chosen = {body: self._match(body, on) for body, on in people.items()}
+        out = []
+        for cell, ident, week, text in named:
+            if text in self.inspections:
+                out.append((cell, ident, week, text, ""))
+            elif text in problems:
+                out.append((cell, ident, week, "", problems[text]))
+            else:
+                found, problem = chosen[bodies[(text, week)]]
+                out.append((cell, ident, week, found.get(week, ""), problem if week not in found else ""))
+        return out
+
+    def _match(self, body: str, on: dict[str, set[str]]) -> tuple[dict[str, str], str]:
+        """The inspection of each week in which cells name `body` (`on`: the secondees in each),
+        an inspection running in one week, and why the weeks left out have none. Of the ways to
+        match weeks to inspections that may run in them, the one keeping the most secondees in
+        the teams they were in (a team moved keeps its people), then the most inspections in the
+        weeks they were in; a tie is refused."""
+        weeks = set(on)
         candidates = self.by_body[body]
+        name = short_body_name(self.scenario.body(body).label)
         if len(candidates) == 1:
-            return candidates[0], ""
-        week = self.scenario.week_index(dt.date.fromisoformat(monday))
-        may = [i for i in candidates if week in self.scenario.allowed_weeks(self.inspections[i])]
-        if len(may) == 1:
-            return may[0], ""
-        there = [i for i in (may or candidates) if self.placed.get(i) == monday]
-        if len(there) == 1:
-            return there[0], ""
-        return None, (
-            f"`{text}` has {len(candidates)} inspections ({', '.join(candidates)}) and"
-            f" {'several' if may else 'none'} may run in the week of {monday}: write the inspection's id"
-            " in the cell"
+            return {week: candidates[0] for week in weeks}, ""
+        may = {
+            week: [
+                i
+                for i in candidates
+                if self.scenario.week_index(dt.date.fromisoformat(week))
+                in self.scenario.allowed_weeks(self.inspections[i])
+            ]
+            for week in weeks
+        }
+        best: list[dict[str, str]] = []
+        score = (-1, -1)
+        for matching in _matchings(sorted(weeks), may):
+            kept = (
+                sum(len(on[week] & self.teams.get(i, set())) for week, i in matching.items()),
+                sum(self.placed.get(i) == week for week, i in matching.items()),
+            )
+            if kept > score:
+                best, score = [matching], kept
+            elif kept == score:
+                best.append(matching)
+        if len(best) == 1:
+            return best[0], ""
+        listed = ", ".join(sorted(weeks))
+        why = (
+            f"`{name}` is in {len(weeks)} weeks ({listed}) and has {len(candidates)} inspections"
+            f" ({', '.join(candidates)}), each running in one week"
+            if not best
+            else f"`{name}` in the weeks {listed} could be any of its inspections ({', '.join(candidates)})"
         )
+        return {}, f"{why}: write the inspection's id in the cells instead"
+
+
+def _matchings(weeks: list[str], may: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Every way of giving each week one of the inspections that may run in it, a different one
+    each (a body has two or three inspections, so there are few)."""
+    if not weeks:
+        return [{}]
+    first, rest = weeks[0], weeks[1:]
+    out = []
+    for inspection in may[first]:
+        left = {w: [i for i in options if i != inspection] for w, options in may.items() if w != first}
+        out += [{first: inspection, **m} for m in _matchings(rest, left)]
+    return out
