@@ -187,7 +187,7 @@ def test_an_infeasible_solve_keeps_the_good_roster(tmp_path: Path) -> None:
     assert not (tmp_path / "out-no-roster").exists()
 
 
-@pytest.mark.parametrize("kept", ["a roster", "a stranger", "no summary", "none"])
+@pytest.mark.parametrize("kept", ["a roster", "a stranger", "a stranger in calendars", "no summary", "none"])
 def test_only_a_no_roster_folder_of_roster_s_own_files_is_removed(tmp_path: Path, kept: str) -> None:
     stale = tmp_path / "out-no-roster"
     stale.mkdir()
@@ -197,6 +197,10 @@ def test_only_a_no_roster_folder_of_roster_s_own_files_is_removed(tmp_path: Path
     (stale / "weeks.csv").write_text("week\n")
     if kept == "a stranger":
         (stale / "notes.docx").write_text("mine")
+    (stale / "calendars").mkdir()
+    (stale / "calendars" / "ab.ics").write_text("BEGIN:VCALENDAR\n")
+    if kept == "a stranger in calendars":
+        (stale / "calendars" / "notes.docx").write_text("mine")
     removed = remove_stale(tmp_path / "out")
     if kept == "none":
         assert removed == stale and not stale.exists()

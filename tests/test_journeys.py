@@ -144,7 +144,7 @@ def test_journeys_across_the_sea_are_listed_first_however_far_from_a_limit() -> 
         assert sea_area(KENT.location.model_copy(update={"lat": lat, "lon": lon})) is None
     people = [
         person("islander", home={"lat": 49.92, "lon": -6.30}),  # St Mary's: Kent is far over every limit
-        person("mainland", home=north(300)),
+        person("mainland", home=north(51)),  # 55 min: a commute, 20% longer a hotel
         person("measured", home={"lat": 49.92, "lon": -6.30}),
     ]
     inspections = [{"id": "peel-kent", "body": "kent-police", "week": monday(1), "secondees": 1}]
@@ -153,7 +153,9 @@ def test_journeys_across_the_sea_are_listed_first_however_far_from_a_limit() -> 
     assert facts.trip("islander", "kent-police").crossing == "the Isles of Scilly"
     assert facts.trip("measured", "kent-police").crossing is None
     listed = journeys_to_measure(facts)
-    assert [j.secondee for j in listed] == ["islander"]
+    assert [j.secondee for j in listed] == ["islander", "mainland"]
+    in_roster = journeys_to_measure(facts, used={("mainland", "kent-police")})
+    assert [(j.secondee, j.in_roster) for j in in_roster] == [("islander", False), ("mainland", True)]
     assert "crossing" in listed[0].near and listed[0].error == 0
     (warning,) = [w for w in overview(facts).warnings if "Isles of Scilly" in w]
     assert warning.startswith("1 estimated journey(s)") and "travel:" in warning

@@ -301,3 +301,24 @@ def test_regress_fails_when_a_constraint_is_weakened(tmp_path: Path, monkeypatch
 def test_regress_on_a_folder_with_no_samples_is_bad_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["regress", "--scenarios", str(tmp_path)])
     assert result.exit_code == 2 and "holds no sample scenarios" in result.output
+
+
+def test_a_key_merged_from_the_base_beside_a_change_keeps_the_base_s_name_and_line(tmp_path: Path) -> None:
+    """`change:` gives `secondees: {max: 3}`, deep-merged with the base's `{min: -1, max: 2}`:
+    the bad `min` is the base's, named and placed as the base writes it."""
+    write(
+        tmp_path / "base.yaml",
+        BASE.replace("week: 2026-09-14, secondees: 1", "week: 2026-09-14, secondees: {min: -1, max: 2}"),
+    )
+    path = write(
+        tmp_path / "variant.yaml",
+        "extends: base.yaml\nchange:\n  inspections:\n    peel-kent: {secondees: {max: 3}}\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.key) == (
+        str(tmp_path / "base.yaml"),
+        5,
+        "inspections[0].secondees.min",
+    )

@@ -40,6 +40,8 @@ class Journey:
     error: float
     """The smallest error of the estimate, as a fraction, that changes it."""
     in_roster: bool
+    by_sea: bool = False
+    """To or from a place reached only by sea or air: listed first, whatever its length."""
 
     def row(self) -> dict[str, object]:
         """The journey as a row of the workbook's Travel sheet, `minutes` left to fill in."""
@@ -62,7 +64,8 @@ def journeys_to_measure(
 ) -> list[Journey]:
     """Estimated journeys whose arrangement an error of `margin` would change.
 
-    Those in `used` (secondee, body pairs of a roster) come first, then the closest to a limit.
+    Those across the sea come first, then those in `used` (secondee, body pairs of a roster),
+    then the closest to a limit.
     """
     scenario = facts.scenario
     by_body: dict[str, list[Inspection]] = {}
@@ -76,7 +79,7 @@ def journeys_to_measure(
             journey = _journey(facts, person, body_id, inspections, margin, (person.id, body_id) in used)
             if journey is not None:
                 out.append(journey)
-    return sorted(out, key=lambda j: (not j.in_roster, j.error, j.secondee, j.body))
+    return sorted(out, key=lambda j: (not j.by_sea, not j.in_roster, j.error, j.secondee, j.body))
 
 
 def _could_go(facts: Facts, person: Secondee, inspection: Inspection, kind: Arrangement) -> bool:
@@ -114,6 +117,7 @@ def _journey(
             would_change="anything: the estimate leaves the crossing out",
             error=0.0,
             in_roster=in_roster,
+            by_sea=True,
         )
     changes = []
     for sign, word in ((-1, "shorter"), (1, "longer")):

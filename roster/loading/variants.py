@@ -62,9 +62,9 @@ class Origins:
     """(kind, id) of every item a variant's `remove:` drops, with the file and line that drop it."""
     notes: list[str] = field(default_factory=list)
     """What the merge did that a planner may not expect (a list replaced whole), at its line."""
-    changed: dict[int, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    changed: dict[int, tuple[str, Any]] = field(default_factory=dict)
     """Each item a variant's `change:` rewrote (by node), with the variant's key for it
-    (`change.inspections.peel-kent`) and the keys the change gives."""
+    (`change.inspections.peel-kent`) and the mapping of keys the change gives."""
 
     def mark(self, node: Any, file: str) -> None:
         """Record that `node` and everything under it come from `file`."""
@@ -84,7 +84,7 @@ class Origins:
         node: Any = tree
         for n, part in enumerate(loc):
             change = self.changed.get(id(node))
-            if change is not None and str(part) in change[1]:
+            if change is not None and _holds(change[1], loc[n:]):
                 rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[n:])
                 return change[0] + rest
             if isinstance(node, CommentedMap):
@@ -301,7 +301,7 @@ class Merger:
                 if "window" in fields:
                     updated.pop("week", None)
                 self.update(updated, fields, f"change.{kind}.{ident}")
-                self.origins.changed[id(updated)] = (f"change.{kind}.{ident}", frozenset(map(str, fields)))
+                self.origins.changed[id(updated)] = (f"change.{kind}.{ident}", fields)
                 seq = merged[kind]
                 seq[known[ident]] = updated
                 self._renamed(seq, known[ident], fields, kind, ident, file)
@@ -352,6 +352,23 @@ def _named(tree: CommentedMap, kind: str) -> dict[str, list[str]]:
         if isinstance(item, CommentedMap) and isinstance(item.get("name"), str) and "id" in item:
             out.setdefault(folded(item["name"]), []).append(str(item["id"]))
     return out
+
+
+def _holds(given: Any, loc: tuple[str | int, ...]) -> bool:
+    """Whether the keys a `change:` gives (`given`) hold the whole path `loc`: a key deep-merged
+    from the base (`min` beside a changed `max`) is the base's, not the change's."""
+    node = given
+    for part in loc:
+        if isinstance(node, CommentedMap):
+            key = next((k for k in node if k == part or str(k) == str(part)), None)
+            if key is None:
+                return False
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:

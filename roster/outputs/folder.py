@@ -137,26 +137,40 @@ def no_roster_folder(folder: Path) -> Path:
 def remove_stale(folder: Path) -> Path | None:
     """Once `folder` holds a new roster: remove `DIR-no-roster/` beside it, the record of an
     earlier run that found none, which would otherwise be read as this run's. Only a folder of
-    roster's own files whose summary says it holds no roster is removed (and none being written
-    by another command); returns it when removed."""
+    roster's own files (its calendars only `.ics` files) whose summary says it holds no roster is
+    removed, checked again once its lock is held (none being written by another command);
+    returns it when removed."""
     stale = no_roster_folder(folder)
-    if not stale.is_dir() or stale.is_symlink() or holds_roster(stale):
-        return None
-    try:
-        summary = json.loads((stale / SUMMARY_FILE).read_text(encoding="utf-8"))
-        names = [p.name for p in stale.iterdir()]
-    except (OSError, ValueError):
-        return None
-    if not isinstance(summary, dict) or summary.get("status") not in ("infeasible", "unknown"):
-        return None
-    if any(name not in KNOWN for name in names):
+    if not _only_a_no_roster_run(stale):
         return None
     try:
         with _locked(stale), _signals_deferred():
+            if not _only_a_no_roster_run(stale):
+                return None
             shutil.rmtree(stale)
     except (FolderError, OSError):
         return None
     return stale
+
+
+def _only_a_no_roster_run(stale: Path) -> bool:
+    """Whether `stale` is a real folder holding only what a solve that found no roster writes."""
+    if not stale.is_dir() or stale.is_symlink():
+        return False
+    try:
+        summary = json.loads((stale / SUMMARY_FILE).read_text(encoding="utf-8"))
+        names = [p for p in stale.iterdir()]
+        calendars = stale / CALENDAR_DIR
+        events = list(calendars.rglob("*")) if calendars.is_dir() and not calendars.is_symlink() else []
+    except (OSError, ValueError):
+        return False
+    if not isinstance(summary, dict) or summary.get("status") not in ("infeasible", "unknown"):
+        return False
+    if any(p.name not in KNOWN or p.is_symlink() for p in names):
+        return False
+    return all(
+        p.is_file() and not p.is_symlink() and p.suffix == ".ics" and p.parent == calendars for p in events
+    )
 
 
 def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
