@@ -57,11 +57,17 @@ def great_circle_km(a: Location, b: Location) -> float:
 
 SEA_AREAS: tuple[tuple[str, float, float, float, float], ...] = (
     ("the Isles of Scilly", 49.70, 50.05, -6.60, -6.10),
+    ("the Isle of Wight", 50.57, 50.705, -1.60, -1.06),  # Freshwater, Newport, Sandown, Ventnor
+    ("the Isle of Wight", 50.705, 50.775, -1.42, -1.06),  # Cowes, East Cowes, Ryde
+    ("the Isle of Wight", 50.70, 50.72, -1.52, -1.42),  # Yarmouth
 )
-"""Places reached only by sea or air, as (name, south, north, west, east) in degrees. An estimate
-of a journey to or from one (`estimated_minutes`) is a road journey that leaves the crossing out:
-St Mary's is 2 h 45 by ferry from Penzance, and the ferry does not sail every day. No mainland
-place lies in these bounds (Land's End is at 5.7 degrees west)."""
+"""Places reached only by sea or air, as (name, south, north, west, east) in degrees; an island
+may take several boxes. An estimate of a journey to or from one (`estimated_minutes`) is a road
+journey that leaves the crossing out: St Mary's is 2 h 45 by ferry from Penzance, and the ferry
+does not sail every day; the Isle of Wight's ferries take 25-60 minutes, plus the wait. No
+mainland place lies in these bounds: Land's End is at 5.7 degrees west; across the Solent,
+Hurst Castle (50.706, -1.551), Milford on Sea, Lymington, Lee-on-the-Solent and Southsea (50.78)
+are outside them (tests/test_journeys.py holds them to it)."""
 
 
 def sea_area(place: Location) -> str | None:

@@ -142,6 +142,29 @@ def test_journeys_across_the_sea_are_listed_first_however_far_from_a_limit() -> 
     assert sea_area(scilly.location) == "the Isles of Scilly"
     for lat, lon in ((50.118, -5.537), (50.066, -5.714), (51.27, 0.52)):  # Penzance, Land's End, Maidstone
         assert sea_area(KENT.location.model_copy(update={"lat": lat, "lon": lon})) is None
+    island = {  # the Isle of Wight's towns, and the mainland's across the Solent
+        "Freshwater": (50.6837, -1.5262),
+        "Yarmouth": (50.7063, -1.4997),
+        "Newport": (50.7015, -1.2912),
+        "Cowes": (50.7625, -1.2978),
+        "East Cowes": (50.7577, -1.2882),
+        "Ryde": (50.7300, -1.1621),
+        "Sandown": (50.6516, -1.1610),
+        "Ventnor": (50.5945, -1.2067),
+    }
+    mainland = {
+        "Hurst Castle": (50.7063, -1.5513),
+        "Milford on Sea": (50.7256, -1.5910),
+        "Lymington": (50.7592, -1.5383),
+        "Lee-on-the-Solent": (50.8017, -1.2017),
+        "Southsea": (50.7835, -1.0907),
+        "Gosport": (50.7951, -1.1290),
+        "Hayling Island": (50.7838, -0.9687),
+        "Christchurch": (50.7358, -1.7813),
+    }
+    for places, area in ((island, "the Isle of Wight"), (mainland, None)):
+        for town, (lat, lon) in places.items():
+            assert sea_area(KENT.location.model_copy(update={"lat": lat, "lon": lon})) == area, town
     people = [
         person("islander", home={"lat": 49.92, "lon": -6.30}),  # St Mary's: Kent is far over every limit
         person("mainland", home=north(51)),  # 55 min: a commute, 20% longer a hotel
