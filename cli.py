@@ -1110,7 +1110,6 @@ def rebuild(
             given = roster_from_workbook(loaded, _roster_file(roster), *_placed_beside(_roster_file(roster)))
         else:
             given = read_tables(roster)["roster"]
-            _warn_if_workbook_edited(_roster_file(roster))
         check_target(out, inputs)
         rebuilt = rebuild_roster(loaded, given, str(_roster_file(roster)))
     except FolderError as exc:
@@ -1143,6 +1142,7 @@ def rebuild(
         console.print(f"Recomputed from the rules, where the roster given differed: {cells}", highlight=False)
     names = list(dict.fromkeys(p.name if p.parent == out else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(out))}/", highlight=False)
+    _warn_if_workbook_edited(_roster_file(roster))
     if rebuilt.violations:
         console.print(
             f"[red]{len(rebuilt.violations)} rule(s) broken[/] by {escape(str(roster))}: the files are"
@@ -1171,9 +1171,11 @@ def _placed_beside(workbook: Path) -> tuple[dict[str, str], dict[str, set[str]]]
 
 
 def _warn_if_workbook_edited(roster_csv: Path) -> None:
-    """A roster.xlsx saved after the roster.csv beside it was edited in Excel: say that the csv
-    is what is read, and how to read the workbook instead."""
+    """A roster.xlsx saved after the roster.csv beside it was edited in Excel: say (last, where it
+    is seen) that the csv is what was read, and how to read the workbook instead."""
     workbook = roster_csv.parent / "roster.xlsx"
+    if roster_csv.suffix.lower() != ".csv":
+        return
     try:
         edited = workbook.stat().st_mtime > roster_csv.stat().st_mtime + 60
     except OSError:
@@ -1181,7 +1183,7 @@ def _warn_if_workbook_edited(roster_csv: Path) -> None:
     if edited:
         console.print(
             f"[yellow]note:[/] {escape(str(workbook))} was saved after {escape(str(roster_csv))}: this"
-            f" rebuilds from roster.csv; to rebuild from the workbook's Roster sheet, give {escape(str(workbook))}",
+            f" rebuilt from roster.csv; to rebuild from the workbook's Roster sheet, give {escape(str(workbook))}",
             highlight=False,
         )
 

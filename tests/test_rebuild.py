@@ -440,3 +440,57 @@ def test_a_damaged_workbook_is_bad_input(workbook: Path, tmp_path: Path) -> None
             )
     code, output = run("rebuild", str(SMALL), str(broken), "--out", str(tmp_path / "out"))
     assert code == 2 and "Traceback" not in output and "not a readable Excel workbook" in output
+
+
+def test_what_a_planner_does_to_the_sheet_reads_as_meant_or_is_refused_by_cell(
+    workbook: Path, tmp_path: Path
+) -> None:
+    """From a new-user pass: an id in capitals, a `Notes` column, headings typed as text in the
+    sheet's own format are read; a deleted secondee row, a `TBC`, a formula never calculated and
+    a workbook without a Roster sheet are refused, each saying what to do."""
+    from openpyxl import Workbook, load_workbook
+
+    path = edited_grid(workbook, tmp_path, {})
+    book = load_workbook(path)
+    sheet = book["Roster"]
+    sheet["B2"] = f" {str(sheet['B2'].value).upper()} "
+    sheet.cell(row=1, column=sheet.max_column + 1, value="Notes")
+    for cell in sheet[1][2:]:
+        if isinstance(cell.value, dt.datetime):
+            cell.value = f"{cell.value:%a %d %b %Y}"  # Mon 07 Sep 2026
+    book.save(path)
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "read"))
+    assert code == 0, output
+    assert len(rows(tmp_path / "read" / "roster.csv")) == len(rows(workbook / "roster.csv"))
+    for damage, words in (
+        (lambda ws: ws.delete_rows(3), "no row for"),
+        (lambda ws: ws.cell(row=2, column=4, value="TBC"), "leave the cell empty or write `off`"),
+        (lambda ws: ws.cell(row=2, column=4, value="=C2"), "a formula with no saved value"),
+    ):
+        book = load_workbook(edited_grid(workbook, tmp_path, {}))
+        damage(book["Roster"])
+        book.save(path)
+        code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "out"))
+        assert code == 2 and words in output and "Roster!" in output, output
+    other = Workbook()
+    other.active.title = "Programme"
+    other.save(tmp_path / "other.xlsx")
+    code, output = run("rebuild", str(SMALL), str(tmp_path / "other.xlsx"), "--out", str(tmp_path / "out"))
+    assert code == 2 and "no Roster sheet (found Programme)" in output and "Error" not in output
+
+
+def test_one_inspection_s_people_in_two_weeks_are_booked_as_two_blocks(solved: Path, tmp_path: Path) -> None:
+    """A broken edit (one member moved to another week) is reported, and the booking list holds a
+    block for each week, not one spanning both."""
+    table = rows(solved / "roster.csv")
+    team = [r for r in table if r["inspection"] == "peel-kent"]
+    moved = dict(team[0], week="2026-09-28")
+    edited = write_rows(
+        tmp_path / "split.csv", [r for r in table if r is not team[0]] + [moved], list(REQUIRED)
+    )
+    out = tmp_path / "out"
+    code, output = run("rebuild", str(SMALL), str(edited), "--out", str(out))
+    assert code == 1 and "one_week" in output
+    blocks = [b for b in rows(out / "bookings.csv") if b["inspection"] == "peel-kent"]
+    stays = [s for s in rows(out / "accommodation.csv") if s["inspection"] == "peel-kent"]
+    assert len(blocks) == len({s["week"] for s in stays}) and all(int(b["nights"]) <= 5 for b in blocks)

@@ -204,6 +204,14 @@ UNSAVED = re.compile(rb"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*</c>", re.S)
 SAVED = re.compile(rb"<v>[^<]")
 
 
+def has_unsaved_formulas(path: Path) -> bool:
+    """Whether a sheet of the workbook holds a formula cell with no value saved (its XML scanned,
+    not parsed: a workbook Excel saved has none)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(not SAVED.search(m.group(0)) for n in sheets for m in UNSAVED.finditer(archive.read(n)))
+
+
 def _unsaved_formulas(path: Path, grids: list[Grid]) -> list[Found]:
     """Formula cells with no value saved (a workbook written by a script, never opened in a
     spreadsheet program): read as empty, they would be a wrong default or a "missing" at a cell
@@ -212,12 +220,8 @@ def _unsaved_formulas(path: Path, grids: list[Grid]) -> list[Found]:
     from openpyxl import load_workbook
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            if not any(
-                not SAVED.search(m.group(0)) for n in sheets for m in UNSAVED.finditer(archive.read(n))
-            ):
-                return []
+        if not has_unsaved_formulas(path):
+            return []
         book = load_workbook(path, read_only=True, data_only=False)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return []  # what the values' reading made of it stands

@@ -148,11 +148,13 @@ def make_blocks(
     body_names
         Each body id's full name.
     """
-    by_inspection: dict[str, list[dict[str, str]]] = {}
+    by_inspection: dict[tuple[str, str], list[dict[str, str]]] = {}
     for r in rows(accommodation):
         stay = {c: str(getattr(r, c)) for c in ("inspection", "body", "week", "secondee", "hotel_near")}
         stay |= {c: str(getattr(r, c)) for c in ("check_in", "check_out", "nights", "cost")}
-        by_inspection.setdefault(stay["inspection"], []).append(stay)
+        # by week too: a roster edited by hand may put one inspection's people in two weeks
+        # (a broken rule, reported), each week then its own block, not one spanning both
+        by_inspection.setdefault((stay["inspection"], stay["week"]), []).append(stay)
     blocks = [
         _block(stays, guest_label, body_names.get(stays[0]["body"], stays[0]["body"]))
         for stays in by_inspection.values()

@@ -23,7 +23,7 @@ from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
 from roster.costing import evaluate
 from roster.facts import Facts
 from roster.labels import ACTIVITY_LABELS, short_body_name
-from roster.loading.workbook import UNREADABLE, column_letter
+from roster.loading.workbook import UNREADABLE, column_letter, has_unsaved_formulas
 from roster.outputs.folder import FolderError
 from roster.outputs.tables import Tables
 from roster.solving.result import Result, Status, Triple
@@ -132,6 +132,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 SPARE_ROWS = 1000  # rows read below one per secondee (the key, blank rows, rows added by hand)
 SPARE_COLUMNS = 20  # columns read beyond one per week
 SHOWN_PROBLEMS = 20
+HEADING_FORMS = ("iso", "%d/%m/%Y", "%d %b %Y", "%a %d %b %Y", "%d %B %Y", "%A %d %B %Y")
+"""A week heading typed as text: 2026-10-05, 05/10/2026, 5 Oct 2026, Mon 5 Oct 2026, ..."""
 
 
 def _monday(value: Any) -> dt.date | None:
@@ -148,10 +150,13 @@ def _monday(value: Any) -> dt.date | None:
         return value.date() if value.time() == dt.time() else None
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
+    text = " ".join(str(value).split())
+    for form in HEADING_FORMS:
+        try:
+            return dt.date.fromisoformat(text) if form == "iso" else dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _cells(path: Path, rows: int, columns: int) -> list[tuple[Any, ...]]:
@@ -170,6 +175,8 @@ def _cells(path: Path, rows: int, columns: int) -> list[tuple[Any, ...]]:
                     f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB: not a roster workbook"
                 )
         book = load_workbook(path, read_only=True, data_only=True)
+    except FolderError:  # a ValueError too: not to be taken for an unreadable file
+        raise
     except OSError as exc:
         raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UNREADABLE as exc:
@@ -183,11 +190,44 @@ def _cells(path: Path, rows: int, columns: int) -> list[tuple[Any, ...]]:
                 f"{path}: no {GRID_SHEET} sheet (found {', '.join(ws.title for ws in book.worksheets)}); a roster"
                 f" workbook is the roster.xlsx a solve writes with --report, its {GRID_SHEET} sheet edited"
             )
-        return [tuple(r) for r in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
+        values = [tuple(r) for r in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
+        if has_unsaved_formulas(path):
+            _refuse_unsaved(path, sheet.title, values, rows, columns)
+        return values
+    except FolderError:
+        raise
     except (*UNREADABLE, OSError) as exc:
         raise FolderError(f"{path}: damaged and cannot be read ({type(exc).__name__})") from None
     finally:
         book.close()
+
+
+def _refuse_unsaved(path: Path, title: str, values: list[tuple[Any, ...]], rows: int, columns: int) -> None:
+    """Refuse the Roster sheet's formula cells that have no saved value (a workbook written by a
+    script, never opened in a spreadsheet program): they would read as empty, their teams lost."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        cells = [
+            f"{column_letter(c)}{r}"
+            for r, row in enumerate(
+                book[title].iter_rows(max_row=rows, max_col=columns, values_only=True), start=1
+            )
+            for c, formula in enumerate(row, start=1)
+            if isinstance(formula, str)
+            and formula.startswith("=")
+            and (r > len(values) or c > len(values[r - 1]) or values[r - 1][c - 1] is None)
+        ]
+    finally:
+        book.close()
+    if cells:
+        shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+        raise FolderError(
+            f"{path}, {GRID_SHEET}!{shown}: a formula with no saved value, which would read as an empty"
+            " cell; open and save the workbook in Excel or LibreOffice (they save each formula's value),"
+            " or type the value"
+        )
 
 
 def _text(value: Any) -> str:
@@ -222,21 +262,34 @@ def roster_from_workbook(
     problems: list[str] = []
     weeks = _grid_weeks(scenario, rows[0] if rows else (), where, problems)
     cells = _Cells(scenario, placed or {}, teams)
-    people = {p.id for p in scenario.secondees}
+    people = {p.id.lower(): p.id for p in scenario.secondees}
+    seen: set[str] = set()
     named: list[tuple[str, str, str, str]] = []  # cell, secondee, week, text
     for r, row in enumerate(rows[1:], start=2):
-        ident = _text(row[1]) if len(row) > 1 else ""
-        if not ident:  # a blank row, the key below the grid, or a row of weeks without its id
+        given = _text(row[1]) if len(row) > 1 else ""
+        if not given:  # a blank row, the key below the grid, or a row of weeks without its id
             if any(_text(v) for v in row[2:]):
                 problems.append(f"{where}B{r}: a row of weeks with no secondee id")
             continue
-        if ident not in people:
-            problems.append(f"{where}B{r}: unknown secondee `{ident}`{scenario.unknown_secondee_hint(ident)}")
+        ident = people.get(given.lower())
+        if ident is None:
+            problems.append(f"{where}B{r}: unknown secondee `{given}`{scenario.unknown_secondee_hint(given)}")
             continue
+        if ident in seen:
+            problems.append(f"{where}B{r}: a second row for `{ident}`: keep one row per secondee")
+            continue
+        seen.add(ident)
         for col, week in weeks.items():
             text = _text(row[col - 1]) if col - 1 < len(row) else ""
             if text and text.lower() not in _Cells.IDLE:
                 named.append((f"{column_letter(col)}{r}", ident, week, text))
+    gone = [p.label for p in scenario.secondees if p.id not in seen]
+    if gone and not problems:
+        listed = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        problems.append(
+            f"{where}B: no row for {listed}: every secondee keeps their row (write `off` in their"
+            " weeks rather than delete it)"
+        )
     out: list[tuple[str, str, str]] = []
     for cell, ident, week, inspection, problem in cells.read(named):
         if problem:
@@ -269,6 +322,8 @@ def _grid_weeks(
         if not _text(value):
             continue
         monday = _monday(value)
+        if monday is None and isinstance(value, str) and not any(ch.isdigit() for ch in value):
+            continue  # a column of the planner's own (`Notes`): not a week
         if monday is None or monday.weekday() != 0 or not 0 <= scenario.week_index(monday) < scenario.weeks:
             problems.append(
                 f"{where}{column_letter(col)}1: `{value}` is not the Monday of a week of the programme"
@@ -320,11 +375,7 @@ class _Cells:
                 continue
             body = self.names.get(text.lower())
             if body is None:
-                shown = sorted({short_body_name(self.scenario.body(b).label) for b in self.by_body})
-                problems[text] = (
-                    f"`{text}` is no body this programme inspects{did_you_mean(text, shown, n=3)} (write a"
-                    " body as the sheet does, `Kent` or `Kent Fire`, or an inspection's id)"
-                )
+                problems[text] = self._unknown(text)
             else:
                 bodies[(text, week)] = body
         people: dict[str, dict[str, set[str]]] = {}  # body -> week -> the secondees its cells name
@@ -342,6 +393,21 @@ class _Cells:
                 found, problem = chosen[bodies[(text, week)]]
                 out.append((cell, ident, week, found.get(week, ""), problem if week not in found else ""))
         return out
+
+    def _unknown(self, text: str) -> str:
+        """Why a cell's text names nothing, with the bodies it may mean."""
+        shown = sorted({short_body_name(self.scenario.body(b).label) for b in self.by_body})
+        starting = [n for n in shown if n.lower().startswith(text.lower())]
+        hint = (
+            f"; did you mean {', '.join(f'`{n}`' for n in starting[:3])}?"
+            if starting
+            else did_you_mean(text, shown, n=3)
+        )
+        example = " or ".join(f"`{n}`" for n in shown[:2])
+        return (
+            f"`{text}` is no body this programme inspects{hint} (write a body as the sheet does, {example};"
+            " or an inspection's id; for no inspection leave the cell empty or write `off`)"
+        )
 
     def _match(self, body: str, on: dict[str, set[str]]) -> tuple[dict[str, str], str]:
         """The inspection of each week in which cells name `body` (`on`: the secondees in each),
