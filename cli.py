@@ -40,7 +40,7 @@ from models import Scenario, bundled_bodies
 from models.base import did_you_mean
 from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.facts import Arrangement, Facts
-from roster.labels import COST_TERM_LABELS, visible
+from roster.labels import COST_TERM_LABELS, RULE_LABELS, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
@@ -457,7 +457,9 @@ def check(
             costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
             console.print(costs)
         for v in report.violations:
-            console.print(f"[red]{v.rule}[/]: {escape(visible(v.message))}", highlight=False)
+            console.print(
+                f"[red]{RULE_LABELS.get(v.rule, v.rule)}[/]: {escape(visible(v.message))}", highlight=False
+            )
         if report.more:
             console.print(f"... and {report.more:,} more problem(s), not listed", highlight=False)
         if report.valid:
@@ -1190,7 +1192,9 @@ def _warn_if_workbook_edited(roster_csv: Path) -> None:
 
 def _print_violations(violations: list[Violation]) -> None:
     for v in violations:
-        console.print(f"[red]{escape(v.rule)}[/]: {escape(v.message)}", highlight=False)
+        console.print(
+            f"[red]{escape(RULE_LABELS.get(v.rule, v.rule))}[/]: {escape(v.message)}", highlight=False
+        )
 
 
 SHOWN_JOURNEYS = 30

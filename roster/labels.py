@@ -60,6 +60,34 @@ FALLBACK_LABELS = {
 
 CHANGE_LABELS = {"joined": "joins", "left": "leaves", "moved": "moves"}
 
+RULE_LABELS = {
+    "one_week": "rule 1, one week per inspection",
+    "programme_cap": "rule 2, inspections a week",
+    "one_place": "rule 3, one place at a time",
+    "back_to_back": "rule 4, back-to-back",
+    "availability": "rule 5, not seconded",
+    "training": "rule 5, not yet trained",
+    "away": "rule 5, away",
+    "own_service": "rule 6, own service",
+    "background": "rule 7, background",
+    "team_size": "rule 8, team size",
+    "carer": "rule 10, caring responsibilities",
+    "rhythm": "rule 10, the hard rhythm",
+    "history": "rule 11, history",
+    "input": "bad input",
+    "no_roster": "no roster",
+    "accommodation": "accommodation.csv",
+    "hotel_nights": "hotel nights",
+    "inspections": "inspections.csv",
+    "weeks": "weeks.csv",
+    "changes": "changes.csv",
+    "summary": "summary.json",
+    "cost_terms": "the cost terms",
+    "objective": "the objective",
+}
+"""A rule the checker names (`Violation.rule`, kept as is in JSON and summary.json), in the words
+of docs/rules.md, for the terminal."""
+
 BOOKING_LABELS = {
     "book": "book a hotel stay",
     "cancel": "cancel the hotel stay",

@@ -250,3 +250,15 @@ def test_sample_rosters_pass_the_checker(tmp_path: Path, name: str) -> None:
     roster = solve_checked(sc, tmp_path)
     report = check_report(sc, read_tables(tmp_path))
     assert report.objective == roster.objective
+
+
+def test_every_rule_the_checker_names_has_words_for_the_terminal() -> None:
+    """`check` and `rebuild` print a broken rule in the words of docs/rules.md, never its id."""
+    import re
+
+    from roster.analysis import check as checker
+    from roster.labels import RULE_LABELS
+
+    source = Path(checker.__file__).read_text(encoding="utf-8")
+    named = set(re.findall(r'flag(?:_row)?\(\s*"(\w+)"', source))
+    assert len(named) > 15 and named <= set(RULE_LABELS)

@@ -95,11 +95,11 @@ def test_a_roster_that_breaks_rules_is_rebuilt_exits_1_and_lists_them(solved: Pa
     edited = write_rows(tmp_path / "twice.csv", table, list(REQUIRED))
     out = tmp_path / "out"
     code, output = run("rebuild", str(SMALL), str(edited), "--out", str(out))
-    assert code == 1 and "one_place" in output and "rule(s) broken" in output
+    assert code == 1 and "rule 3, one place at a time" in output and "rule(s) broken" in output
     summary = json.loads((out / "summary.json").read_text())
     assert [v["rule"] for v in summary["violations"]].count("one_place") == 1
     code, output = run("check", str(SMALL), str(out))
-    assert code == 1 and "one_place" in output
+    assert code == 1 and "one place at a time" in output
 
 
 def test_an_inspection_left_without_rows_or_a_fixed_week_has_no_week(solved: Path, tmp_path: Path) -> None:
@@ -248,7 +248,7 @@ def test_rebuild_against_the_published_roster_lists_the_changes_and_keeps_histor
     ] in (0, 1)
     frozen, _ = swapped(in_frozen=True)
     code, output = run("rebuild", str(cohort), str(frozen), *args[:-1], str(tmp_path / "history"))
-    assert code == 1 and "history: " in output and "Traceback" not in output, output
+    assert code == 1 and "rule 11, history: " in output and "Traceback" not in output, output
 
 
 # ------------------------------------------------------------- the workbook
@@ -493,7 +493,7 @@ def test_one_inspection_s_people_in_two_weeks_are_booked_as_two_blocks(solved: P
     )
     out = tmp_path / "out"
     code, output = run("rebuild", str(SMALL), str(edited), "--out", str(out))
-    assert code == 1 and "one_week" in output
+    assert code == 1 and "one week per inspection" in output
     blocks = [b for b in rows(out / "bookings.csv") if b["inspection"] == "peel-kent"]
     stays = [s for s in rows(out / "accommodation.csv") if s["inspection"] == "peel-kent"]
     assert len(blocks) == len({s["week"] for s in stays}) and all(int(b["nights"]) <= 5 for b in blocks)
