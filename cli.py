@@ -456,10 +456,7 @@ def check(
                 costs.add_row(COST_TERM_LABELS[term], f"£{pounds:,}")
             costs.add_row("[bold]objective[/]", f"[bold]£{report.objective:,}[/]")
             console.print(costs)
-        for v in report.violations:
-            console.print(
-                f"[red]{RULE_LABELS.get(v.rule, v.rule)}[/]: {escape(visible(v.message))}", highlight=False
-            )
+        _print_violations(report.violations, loaded)
         if report.more:
             console.print(f"... and {report.more:,} more problem(s), not listed", highlight=False)
         if report.valid:
@@ -1117,7 +1114,7 @@ def rebuild(
     except FolderError as exc:
         raise fail(f"{exc}\nnothing written") from None
     except RosterInputError as exc:
-        _print_violations(exc.violations)
+        _print_violations(exc.violations, loaded)
         raise fail(f"{roster} cannot be read as a roster of {scenario}: nothing written") from None
     # the edited roster's calendars are what secondees imported (else the published roster's):
     # the rebuilt ones update them
@@ -1138,7 +1135,7 @@ def rebuild(
     show_roster(console, rebuilt.tables, grid)
     if loaded.published is not None:
         show_changes(console, rebuilt.tables)
-    _print_violations(rebuilt.violations)
+    _print_violations(rebuilt.violations, loaded)
     if rebuilt.stale:
         cells = ", ".join(f"{column} on {n} row(s)" for column, n in rebuilt.stale.items())
         console.print(f"Recomputed from the rules, where the roster given differed: {cells}", highlight=False)
@@ -1190,10 +1187,15 @@ def _warn_if_workbook_edited(roster_csv: Path) -> None:
         )
 
 
-def _print_violations(violations: list[Violation]) -> None:
+def _print_violations(violations: list[Violation], scenario: Scenario) -> None:
+    """Each broken rule in words: the rule as docs/rules.md names it, the secondee by name."""
+    names = {p.id: p.name for p in scenario.secondees if p.name}
     for v in violations:
+        message = v.message
+        if v.secondee in names:
+            message = message.replace(f"`{v.secondee}`", f"{names[v.secondee]} (`{v.secondee}`)")
         console.print(
-            f"[red]{escape(RULE_LABELS.get(v.rule, v.rule))}[/]: {escape(v.message)}", highlight=False
+            f"[red]{escape(RULE_LABELS.get(v.rule, v.rule))}[/]: {escape(visible(message))}", highlight=False
         )
 
 

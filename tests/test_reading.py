@@ -306,7 +306,9 @@ def test_check_flags_a_body_column_that_contradicts_the_scenario(solved: Path, t
     csv_edit("roster.csv", "peel-kent,kent-police,", "peel-kent,cumbria-police,", count=5)(folder)
     code, output = run("check", str(SMALL), str(folder))
     assert code == 1
-    assert "body: `" in output and "body is cumbria-police, the scenario has kent-police" in output
+    assert (
+        "roster.csv's body: " in output and "body is cumbria-police, the scenario has kent-police" in output
+    )
 
 
 def test_check_lists_a_bounded_number_of_problems(tmp_path: Path) -> None:
