@@ -1105,8 +1105,11 @@ def rebuild(
     )
     inputs = [*_inputs(loaded), _roster_file(roster)]
     try:
+        read_notes: list[str] = []
         if _roster_file(roster).suffix.lower() in (".xlsx", ".xlsm"):
-            given = roster_from_workbook(loaded, _roster_file(roster), *_placed_beside(_roster_file(roster)))
+            given = roster_from_workbook(
+                loaded, _roster_file(roster), *_placed_beside(_roster_file(roster)), notes=read_notes
+            )
         else:
             given = read_tables(roster)["roster"]
         check_target(out, inputs)
@@ -1141,7 +1144,16 @@ def rebuild(
         console.print(f"Recomputed from the rules, where the roster given differed: {cells}", highlight=False)
     names = list(dict.fromkeys(p.name if p.parent == out else f"{p.parent.name}/" for p in written))
     console.print(f"Wrote {', '.join(names)} to {escape(str(out))}/", highlight=False)
+    for note in read_notes:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     _warn_if_workbook_edited(_roster_file(roster))
+    beside = _roster_file(roster).parent / "roster.csv"
+    if baseline is None and loaded.published is None and beside.is_file() and beside != _roster_file(roster):
+        console.print(
+            f"To list who to tell and what to book against the roster the edit was made to, add"
+            f" --baseline {escape(str(beside.parent))}",
+            highlight=False,
+        )
     if rebuilt.violations:
         console.print(
             f"[red]{len(rebuilt.violations)} rule(s) broken[/] by {escape(str(roster))}: the files are"

@@ -287,8 +287,11 @@ def edited_grid(workbook: Path, tmp_path: Path, edit: dict[tuple[str, str], obje
 
 def test_the_workbook_s_roster_sheet_rebuilds_the_roster_it_shows(workbook: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, output = run("rebuild", str(SMALL), str(edited_grid(workbook, tmp_path, {})), "--out", str(out))
+    code, output = run("rebuild", str(SMALL), str(workbook / "roster.xlsx"), "--out", str(out))
     assert code == 0, output
+    assert f"add --baseline {workbook}" in output.replace(
+        "\n", " "
+    )  # its folder's roster, to list the changes
     key = ["inspection", "week", "secondee"]
     assert sorted(tuple(r[k] for k in key) for r in rows(out / "roster.csv")) == sorted(
         tuple(r[k] for k in key) for r in rows(workbook / "roster.csv")
@@ -454,6 +457,7 @@ def test_what_a_planner_does_to_the_sheet_reads_as_meant_or_is_refused_by_cell(
     book = load_workbook(path)
     sheet = book["Roster"]
     sheet["B2"] = f" {str(sheet['B2'].value).upper()} "
+    sheet["A2"] = "Somebody Else"  # the id beside it is what is read, with a note
     sheet.cell(row=1, column=sheet.max_column + 1, value="Notes")
     for cell in sheet[1][2:]:
         if isinstance(cell.value, dt.datetime):
@@ -461,6 +465,7 @@ def test_what_a_planner_does_to_the_sheet_reads_as_meant_or_is_refused_by_cell(
     book.save(path)
     code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "read"))
     assert code == 0, output
+    assert "`Somebody Else` is not the name of" in output and "the id is read" in output
     assert len(rows(tmp_path / "read" / "roster.csv")) == len(rows(workbook / "roster.csv"))
     for damage, words in (
         ("delete", "no row for"),

@@ -22,7 +22,7 @@ from models.base import did_you_mean
 from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
 from roster.costing import evaluate
 from roster.facts import Facts
-from roster.labels import ACTIVITY_LABELS, short_body_name
+from roster.labels import ACTIVITY_LABELS, people_labels, short_body_name
 from roster.loading.workbook import UNREADABLE, column_letter, has_unsaved_formulas
 from roster.outputs.folder import FolderError
 from roster.outputs.tables import Tables
@@ -239,6 +239,7 @@ def roster_from_workbook(
     path: Path,
     placed: dict[str, str] | None = None,
     teams: dict[str, set[str]] | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """The rows (`inspection`, `week`, `secondee`) of the Roster sheet of a roster.xlsx.
 
@@ -252,6 +253,9 @@ def roster_from_workbook(
     that names none of these, a week heading that is not a Monday of the horizon, a Monday of
     the horizon without its column and an unknown secondee are refused, each by its cell.
 
+    `notes`, when given, gets what was read that a planner may not have meant: a name in column A
+    that is not the name of the id beside it (the id is what is read).
+
     Raises
     ------
     FolderError
@@ -262,27 +266,7 @@ def roster_from_workbook(
     problems: list[str] = []
     weeks = _grid_weeks(scenario, rows[0] if rows else (), where, problems)
     cells = _Cells(scenario, placed or {}, teams)
-    people = {p.id.lower(): p.id for p in scenario.secondees}
-    seen: set[str] = set()
-    named: list[tuple[str, str, str, str]] = []  # cell, secondee, week, text
-    for r, row in enumerate(rows[1:], start=2):
-        given = _text(row[1]) if len(row) > 1 else ""
-        if not given:  # a blank row, the key below the grid, or a row of weeks without its id
-            if any(_text(v) for v in row[2:]):
-                problems.append(f"{where}B{r}: a row of weeks with no secondee id")
-            continue
-        ident = people.get(given.lower())
-        if ident is None:
-            problems.append(f"{where}B{r}: unknown secondee `{given}`{scenario.unknown_secondee_hint(given)}")
-            continue
-        if ident in seen:
-            problems.append(f"{where}B{r}: a second row for `{ident}`: keep one row per secondee")
-            continue
-        seen.add(ident)
-        for col, week in weeks.items():
-            text = _text(row[col - 1]) if col - 1 < len(row) else ""
-            if text and text.lower() not in _Cells.IDLE:
-                named.append((f"{column_letter(col)}{r}", ident, week, text))
+    named, seen = _grid_rows(scenario, rows, weeks, where, problems, notes)
     gone = [p.label for p in scenario.secondees if p.id not in seen]
     if gone and not problems:
         listed = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
@@ -305,6 +289,50 @@ def roster_from_workbook(
             + f"\n{path} cannot be read as a roster of {scenario.file or scenario.name}"
         )
     return pd.DataFrame(out, columns=list(REQUIRED))
+
+
+def _grid_rows(
+    scenario: Scenario,
+    rows: list[tuple[Any, ...]],
+    weeks: dict[int, str],
+    where: str,
+    problems: list[str],
+    notes: list[str] | None,
+) -> tuple[list[tuple[str, str, str, str]], set[str]]:
+    """The cells of the grid that name something, as (cell, secondee, week, text), and the
+    secondees who have a row; the problems of the rows' ids go to `problems`."""
+    labels = people_labels((p.id, p.name) for p in scenario.secondees)
+    people = {p.id.lower(): p.id for p in scenario.secondees}
+    seen: set[str] = set()
+    named: list[tuple[str, str, str, str]] = []
+    for r, row in enumerate(rows[1:], start=2):
+        given = _text(row[1]) if len(row) > 1 else ""
+        if not given:  # a blank row, the key below the grid, or a row of weeks without its id
+            if any(_text(v) for v in row[2:]):
+                problems.append(f"{where}B{r}: a row of weeks with no secondee id")
+            continue
+        ident = people.get(given.lower())
+        if ident is None:
+            problems.append(f"{where}B{r}: unknown secondee `{given}`{scenario.unknown_secondee_hint(given)}")
+            continue
+        if ident in seen:
+            problems.append(f"{where}B{r}: a second row for `{ident}`: keep one row per secondee")
+            continue
+        seen.add(ident)
+        label = _text(row[0])
+        if (
+            notes is not None
+            and label
+            and label.casefold() not in {labels[ident].casefold(), ident.casefold()}
+        ):
+            notes.append(
+                f"{where}A{r}: `{label}` is not the name of `{ident}` ({labels[ident]}) beside it: the id is read"
+            )
+        for col, week in weeks.items():
+            text = _text(row[col - 1]) if col - 1 < len(row) else ""
+            if text and text.lower() not in _Cells.IDLE:
+                named.append((f"{column_letter(col)}{r}", ident, week, text))
+    return named, seen
 
 
 def _grid_weeks(
