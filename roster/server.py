@@ -19,6 +19,7 @@ from __future__ import annotations
 import array
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -252,6 +253,13 @@ def _take(conn: socket.socket, run: Callable[[list[str]], int], stamp: int, serv
         fds += passed  # all closed below, in the server
         if len(passed) != 3 or len(fds) != 3:
             return "refused"
+        # Everything the server holds goes to the collector's permanent generation first, so
+        # that the child's collections never walk it: each object they touched would copy its
+        # page of the server's memory into the child (copy-on-write). Measured against a server
+        # without it, alternating, three rounds of 7: the bundled cohort's solve 0.47-0.49 s ->
+        # 0.42-0.46 s (medians), small.yaml 0.33 s -> 0.25 s; a year's, within its noise. The
+        # objects are the warm libraries', which the server keeps anyway.
+        gc.freeze()
         child = os.fork()
         if child == 0:
             for fd in servers:
