@@ -87,30 +87,21 @@ class Origins:
             if change is not None and _holds(change[1], loc[n:]):
                 rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[n:])
                 return change[0] + rest
-            if isinstance(node, CommentedMap):
-                key = next((k for k in node if k == part or str(k) == str(part)), None)
-                if key is None:
-                    break
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
+            step = _step(node, part)
+            if step is None:
                 break
+            node = step[1]
         return merged
 
     def locate(self, tree: Any, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
         """File and 1-based line of the deepest node of `loc` found in the tree."""
         file, line, node = self.nodes.get(id(tree), self.default), None, tree
         for part in loc:
-            if isinstance(node, CommentedMap):
-                key = next((k for k in node if k == part or str(k) == str(part)), None)
-                if key is None:
-                    break
-                file, line, node = self.file_of(node, key), _line(node, key), node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-                file, line, node = self.file_of(node, part), _line(node, part), node[part]
-            else:
+            step = _step(node, part)
+            if step is None:
                 break
+            key, child = step
+            file, line, node = self.file_of(node, key), _line(node, key), child
         return file, line
 
 
@@ -359,16 +350,22 @@ def _holds(given: Any, loc: tuple[str | int, ...]) -> bool:
     from the base (`min` beside a changed `max`) is the base's, not the change's."""
     node = given
     for part in loc:
-        if isinstance(node, CommentedMap):
-            key = next((k for k in node if k == part or str(k) == str(part)), None)
-            if key is None:
-                return False
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
+        step = _step(node, part)
+        if step is None:
             return False
+        node = step[1]
     return True
+
+
+def _step(node: Any, part: str | int) -> tuple[Any, Any] | None:
+    """One step of a key path into a tree: the key of a mapping (as written, `part` matched by its
+    text) or the index of a list, and the node there; None when the path goes no further."""
+    if isinstance(node, CommentedMap):
+        key = next((k for k in node if k == part or str(k) == str(part)), None)
+        return None if key is None else (key, node[key])
+    if isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+        return part, node[part]
+    return None
 
 
 def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
