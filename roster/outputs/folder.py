@@ -157,14 +157,14 @@ def _only_a_no_roster_run(stale: Path) -> bool:
     """Whether `stale` is a real folder holding only what a solve that found no roster writes."""
     if not stale.is_dir() or stale.is_symlink():
         return False
+    status = _status(stale)
+    if status is None or status.has_roster:
+        return False
     try:
-        summary = json.loads((stale / SUMMARY_FILE).read_text(encoding="utf-8"))
-        names = [p for p in stale.iterdir()]
+        names = list(stale.iterdir())
         calendars = stale / CALENDAR_DIR
         events = list(calendars.rglob("*")) if calendars.is_dir() and not calendars.is_symlink() else []
-    except (OSError, ValueError):
-        return False
-    if not isinstance(summary, dict) or summary.get("status") not in ("infeasible", "unknown"):
+    except OSError:
         return False
     if any(p.name not in KNOWN or p.is_symlink() for p in names):
         return False
@@ -318,13 +318,19 @@ def safe_name(text: str, fallback: str = "roster") -> str:
 # ----------------------------------------------------------------- reading
 
 
-def holds_roster(folder: Path) -> bool:
-    """Whether `folder` holds a solved roster (a summary with status optimal or feasible)."""
+def _status(folder: Path) -> Status | None:
+    """The status its `summary.json` gives a folder, when it can be read."""
     try:
         summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(summary, dict) and summary.get("status") in ("optimal", "feasible")
+        return Status(summary["status"]) if isinstance(summary, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def holds_roster(folder: Path) -> bool:
+    """Whether `folder` holds a solved roster (a summary with status optimal or feasible)."""
+    status = _status(folder)
+    return status is not None and status.has_roster
 
 
 def read_summary(path: Path) -> dict[str, Any]:
