@@ -2,8 +2,8 @@
 
 The estimate is a straight line stretched by a fixed factor (`roster.facts.estimated_minutes`);
 it cannot know a ferry or a slow railway. A journey to or from a place reached only by sea or air
-(the Isles of Scilly, `roster.facts.SEA_AREAS`) is always listed, first: its estimate leaves the
-crossing out. Any other journey matters when it lies near the commute limit
+(the Isles of Scilly, the Isle of Wight: `roster.facts.SEA_AREAS`) is always listed, first: its
+estimate leaves the crossing out. Any other journey matters when it lies near the commute limit
 or the night-before limit, so that a journey 20% longer or shorter than estimated would change
 how the secondee gets there (commute, hotel, hotel the night before), or whether a carer may go
 at all. Only estimated journeys are listed, and only between a secondee and a body they could
@@ -13,6 +13,7 @@ inspections rule the pair out).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -103,20 +104,23 @@ def _journey(
     trip = facts.trip(person.id, body_id)
     minutes = trip.minutes
     now = arrangement(minutes, limit, night_before)
+    listed = functools.partial(
+        Journey,
+        secondee=person.id,
+        body=body_id,
+        secondee_name=person.name,
+        body_name=facts.scenario.body(body_id).label,
+        estimate=minutes,
+        in_roster=in_roster,
+    )
     if trip.crossing is not None:
         # by sea or air: the estimate is a road journey without the crossing, however far from a limit
         if not any(_could_go(facts, person, i, now) for i in inspections):
             return None
-        return Journey(
-            secondee=person.id,
-            body=body_id,
-            secondee_name=person.name,
-            body_name=facts.scenario.body(body_id).label,
-            estimate=minutes,
+        return listed(
             near=f"{trip.crossing.removeprefix('the ')} crossing",
             would_change="anything: the estimate leaves the crossing out",
             error=0.0,
-            in_roster=in_roster,
             by_sea=True,
         )
     changes = []
@@ -135,16 +139,10 @@ def _journey(
     name = "commute limit" if bound == limit and Arrangement.COMMUTE in (now, other) else "night-before limit"
     error = abs(bound + 0.5 - minutes) / max(1, minutes)  # the estimate rounds halves up
     before, after = (_words(now, bool(can_now)), _words(other, bool(can_other)))
-    return Journey(
-        secondee=person.id,
-        body=body_id,
-        secondee_name=person.name,
-        body_name=facts.scenario.body(body_id).label,
-        estimate=minutes,
+    return listed(
         near=f"{name} {hours_minutes(bound)}",
         would_change=f"{before} ↔ {after} ({max(1, round(100 * error))}% {word})",
         error=error,
-        in_roster=in_roster,
     )
 
 

@@ -79,13 +79,9 @@ def overview(facts: Facts) -> Overview:
     eligible_people: dict[str, set[str]] = {}
     for s, i, _ in facts.eligible:
         eligible_people.setdefault(i, set()).add(s)
-    crossing = {
-        (s, insp.body)
-        for insp in scenario.inspections
-        for s in eligible_people.get(insp.id, set())
-        if facts.trip(s, insp.body).crossing is not None
-    }
-    result.crossings = dict(Counter(str(facts.trip(s, b).crossing) for s, b in crossing))
+    pairs = {(s, insp.body) for insp in scenario.inspections for s in eligible_people.get(insp.id, set())}
+    crossings = (facts.trip(s, b).crossing for s, b in pairs)
+    result.crossings = dict(Counter(place for place in crossings if place is not None))
     for insp in scenario.inspections:
         people = sorted(eligible_people.get(insp.id, set()))
         mix = Counter(facts.trip(s, insp.body).arrangement for s in people)
