@@ -548,12 +548,7 @@ class KeyLines(Mapping[str, str]):
 
     def file_of(self, key: str) -> str:
         """The file `key` is written in, without working out the lines: the command line for the
-        keys it set, else this file (a plain file extends nothing)."""
-        if self._lines is not None:
-            where = self._lines.get(key)
-            if where is not None:
-                file, sep, line = where.rpartition(":")
-                return file if sep and line.isdigit() else where
+        keys it set, else this file (a plain file extends nothing, so it writes every other key)."""
         return self.given.get(key, str(self.path))
 
     def __getitem__(self, key: str) -> str:
