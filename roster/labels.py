@@ -60,6 +60,12 @@ FALLBACK_LABELS = {
 
 CHANGE_LABELS = {"joined": "joins", "left": "leaves", "moved": "moves"}
 
+
+def first_few(items: Sequence[str], most: int = 5) -> str:
+    """Items in a message: at most `most` of them, then how many more (`a, b, c and 4 more`)."""
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
 RULE_LABELS = {
     "one_week": "rule 1, one week per inspection",
     "programme_cap": "rule 2, inspections a week",

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from models import Scenario
 from models.base import did_you_mean
 from roster import frames
+from roster.labels import first_few
 from roster.outputs.schema import summary_problems, table_problems
 from roster.solving.result import Result, Status
 
@@ -198,9 +199,7 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
     if target.is_dir():
         strangers = sorted(p.name for p in target.iterdir() if p.name not in KNOWN)
         if strangers:
-            shown = ", ".join(strangers[:5]) + (
-                f" and {len(strangers) - 5} more" if len(strangers) > 5 else ""
-            )
+            shown = first_few(strangers)
             raise FolderError(
                 f"{target} holds files roster did not write ({shown}); a solve replaces the whole"
                 " folder, so give --out a new folder or one that only holds roster's files"

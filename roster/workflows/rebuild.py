@@ -22,7 +22,7 @@ from models.base import did_you_mean
 from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
 from roster.costing import evaluate
 from roster.facts import Facts
-from roster.labels import ACTIVITY_LABELS, people_labels, short_body_name
+from roster.labels import ACTIVITY_LABELS, first_few, people_labels, short_body_name
 from roster.loading.workbook import UNREADABLE, column_letter, has_unsaved_formulas
 from roster.outputs.folder import FolderError
 from roster.outputs.tables import Tables
@@ -222,7 +222,7 @@ def _refuse_unsaved(path: Path, title: str, values: list[tuple[Any, ...]], rows:
     finally:
         book.close()
     if cells:
-        shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+        shown = first_few(cells, 10)
         raise FolderError(
             f"{path}, {GRID_SHEET}!{shown}: a formula with no saved value, which would read as an empty"
             " cell; open and save the workbook in Excel or LibreOffice (they save each formula's value),"
@@ -269,7 +269,7 @@ def roster_from_workbook(
     named, seen = _grid_rows(scenario, rows, weeks, where, problems, notes)
     gone = [p.label for p in scenario.secondees if p.id not in seen]
     if gone and not problems:
-        listed = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        listed = first_few(gone)
         problems.append(
             f"{where}B: no row for {listed}: every secondee keeps their row (write `off` in their"
             " weeks rather than delete it)"
@@ -364,7 +364,7 @@ def _grid_weeks(
         weeks[col] = monday.isoformat()
     missing = [m.isoformat() for m in scenario.mondays if m.isoformat() not in weeks.values()]
     if missing and not problems:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        shown = first_few(missing)
         problems.append(
             f"{where}1: no column for the week of {shown}: every week of the programme keeps its column"
             " (clear its cells instead of deleting it)"
