@@ -1103,17 +1103,16 @@ def rebuild(
         scenario,
         Overrides(baseline=str(baseline) if baseline is not None else None, frozen_before=frozen_before),
     )
-    inputs = [*_inputs(loaded), _roster_file(roster)]
+    given_file = _roster_file(roster)
+    inputs = [*_inputs(loaded), given_file]
     try:
         read_notes: list[str] = []
-        if _roster_file(roster).suffix.lower() in (".xlsx", ".xlsm"):
-            given = roster_from_workbook(
-                loaded, _roster_file(roster), *_placed_beside(_roster_file(roster)), notes=read_notes
-            )
+        if given_file.suffix.lower() in (".xlsx", ".xlsm"):
+            given = roster_from_workbook(loaded, given_file, *_placed_beside(given_file), notes=read_notes)
         else:
             given = read_tables(roster)["roster"]
         check_target(out, inputs)
-        rebuilt = rebuild_roster(loaded, given, str(_roster_file(roster)))
+        rebuilt = rebuild_roster(loaded, given, str(given_file))
     except FolderError as exc:
         raise fail(f"{exc}\nnothing written") from None
     except RosterInputError as exc:
@@ -1122,7 +1121,7 @@ def rebuild(
     # the edited roster's calendars are what secondees imported (else the published roster's):
     # the rebuilt ones update them
     published = loaded.published
-    source = _roster_file(roster).parent
+    source = given_file.parent
     if not (source / "calendars").is_dir() and published is not None:
         source = Path(published.path).parent
     previous = _previous_calendars(source, out)
@@ -1146,9 +1145,9 @@ def rebuild(
     console.print(f"Wrote {', '.join(names)} to {escape(str(out))}/", highlight=False)
     for note in read_notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
-    _warn_if_workbook_edited(_roster_file(roster))
-    beside = _roster_file(roster).parent / "roster.csv"
-    if baseline is None and loaded.published is None and beside.is_file() and beside != _roster_file(roster):
+    _warn_if_workbook_edited(given_file)
+    beside = given_file.parent / "roster.csv"
+    if baseline is None and loaded.published is None and beside.is_file() and beside != given_file:
         console.print(
             f"To list who to tell and what to book against the roster the edit was made to, add"
             f" --baseline {escape(str(beside.parent))}",
