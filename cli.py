@@ -29,7 +29,7 @@ cp_model_without_pandas()
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -40,7 +40,7 @@ from models import Scenario, bundled_bodies
 from models.base import did_you_mean
 from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.facts import Arrangement, Facts
-from roster.labels import COST_TERM_LABELS, RULE_LABELS, visible
+from roster.labels import COST_TERM_LABELS, RULE_LABELS, STATUS_LABELS, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
@@ -529,17 +529,39 @@ def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Res
         scenario_of = summary.get("scenario")
         if isinstance(scenario_of, dict) and scenario_of.get("sha256") == loaded.sha256():
             result = read_result(loaded, folder)
+            if not result.has_roster:
+                why = summary.get("infeasibility")
+                _no_roster_to_explain(str(folder), result.status, why if isinstance(why, dict) else None)
             console.print(f"Roster read from {escape(str(folder))}/", highlight=False)
             return result
     except FolderError as exc:
         raise fail(str(exc)) from None
     if roster is not None:
         raise fail(f"{folder} holds no roster of this scenario (solve it first, with --out {folder})")
+    if summary:
+        why = (
+            f"{folder}/ was solved from other inputs (another version of the file, --set or --baseline),"
+            f" so this explains a fresh solve of {scenario} as it is."
+        )
+    else:
+        why = f"No solved folder at {folder}/ (--roster DIR names one): this explains a fresh solve of {scenario}."
+    console.print(escape(why), highlight=False)
     result = engine_solve(facts, SolveConfig(deterministic=True))
     if not result.has_roster:
-        console.print((result.infeasibility or {}).get("message", "no roster"), highlight=False, markup=False)
-        raise typer.Exit(EXIT_UNMET)
+        _no_roster_to_explain("the scenario", result.status, result.infeasibility)
     return result
+
+
+def _no_roster_to_explain(where: str, status: Status, infeasibility: dict[str, Any] | None) -> NoReturn:
+    """A solve without a roster has no teams or weeks to explain: say why, and exit 1 as it did."""
+    label = STATUS_LABELS.get(status.value, status.value)
+    console.print(
+        f"{escape(where)} holds no roster ({label}): there is no team or week to explain.", highlight=False
+    )
+    message = (infeasibility or {}).get("message")
+    if isinstance(message, str):
+        console.print(message, highlight=False, markup=False)
+    raise typer.Exit(EXIT_UNMET)
 
 
 def _cell(value: object) -> str:

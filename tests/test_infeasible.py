@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -246,6 +247,51 @@ def test_report_of_a_folder_without_a_roster_says_so_and_writes_nothing(tmp_path
     assert words in output and "over.yaml:" in output  # why, as summary.json says
     assert f"roster solve {path} --out {out} --report" in output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no empty workbook, no calendars
+
+
+def test_explain_of_a_folder_without_a_roster_says_so_not_that_every_team_is_staffed(tmp_path: Path) -> None:
+    """A folder whose solve found no roster has no teams to explain: explain says so and why, and
+    exits 1 as the solve did (it said 'Every inspection is fully staffed', exit 0)."""
+    content, _, words = CASES["fixed inspections over the cap"]
+    path = write(tmp_path / "over.yaml", content)
+    out = tmp_path / "out"
+    assert (
+        CliRunner()
+        .invoke(app, ["solve", str(path), "--out", str(out), "--deterministic", "--quiet"])
+        .exit_code
+        == 1
+    )
+    for ask in ([], ["--secondee", "a"]):
+        result = CliRunner().invoke(app, ["explain", str(path), "--roster", str(out), *ask])
+        assert result.exit_code == 1, result.output
+        output = " ".join(result.output.split())
+        assert f"{out} holds no roster (infeasible" in output and words in output
+        assert "fully staffed" not in output and "Traceback" not in output
+
+
+def test_explain_says_when_it_solves_afresh_rather_than_reading_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --roster, explain reads out/<scenario>/ when it was solved from the same inputs;
+    otherwise it says that it explains a fresh solve, and why (it did so silently)."""
+    path = write(
+        tmp_path / "s.yaml",
+        {**data([inspection("k", week=monday(1))]), "secondees": [person("a"), person("b")]},
+    )
+    folder = tmp_path / "out" / "s"
+    solved = CliRunner().invoke(
+        app, ["solve", str(path), "--out", str(folder), "--set", "name=Other", "--quiet"]
+    )
+    assert solved.exit_code == 0, solved.output
+    monkeypatch.chdir(tmp_path)
+    other = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k"])
+    shutil.rmtree(folder)
+    none = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k"])
+    CliRunner().invoke(app, ["solve", str(path), "--out", str(folder), "--quiet"])
+    same = CliRunner().invoke(app, ["explain", str(path), "--inspection", "k"])
+    assert other.exit_code == 0 and "was solved from other inputs" in " ".join(other.output.split())
+    assert none.exit_code == 0 and "No solved folder at out/s/" in none.output
+    assert same.exit_code == 0 and "Roster read from out/s/" in same.output, same.output
 
 
 def test_explain_names_a_secondee_by_name_and_says_a_team_was_full_and_what_going_would_mean(
