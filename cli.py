@@ -26,7 +26,7 @@ from roster.deferred import cp_model_without_pandas, import_in_background
 
 cp_model_without_pandas()
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -552,7 +552,7 @@ def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Res
     return result
 
 
-def _no_roster_to_explain(where: str, status: Status, infeasibility: dict[str, Any] | None) -> NoReturn:
+def _no_roster_to_explain(where: str, status: Status, infeasibility: Mapping[str, Any] | None) -> NoReturn:
     """A solve without a roster has no teams or weeks to explain: say why, and exit 1 as it did."""
     label = STATUS_LABELS.get(status.value, status.value)
     console.print(
@@ -660,6 +660,8 @@ def compare(
     from roster.workflows.compare import comparison
     from roster.workflows.compare import outcomes as compare_outcomes
 
+    if len(items) < 2:
+        raise fail("compare needs two or more scenarios or solved folders (roster compare A B [C...])")
     count = _jobs(jobs)
     loaded = {item: scenario for item in items if (scenario := _comparable(item)) is not None}
     try:
@@ -670,35 +672,63 @@ def compare(
     if as_json:
         print(json.dumps(result, indent=2, default=str))
         return
-    table = Table("", *[escape(s) for s in result["scenarios"]], title="Scenarios side by side")
-    for label, values in result["metrics"].items():
-        table.add_row(escape(label), *[escape(_cell(v)) for v in values])
-    Console(width=max(140, 30 + 26 * len(outcomes))).print(table)
+    _print_side_by_side(result)
     for index, change in enumerate(result["changes"], start=1):
-        _print_changes(change, outcomes[0].names | outcomes[index].names)
+        first, other = outcomes[0], outcomes[index]
+        _print_changes(change, first.names | other.names, first.bodies | other.bodies)
 
 
-def _print_changes(change: dict[str, Any], names: dict[str, str]) -> None:
-    """Who joined, left or moved from one outcome to another, and the hotel stays that follows."""
+def _print_side_by_side(result: dict[str, Any]) -> None:
+    """The figures of each scenario side by side, in as many tables as the terminal's width needs
+    (each repeating the figures' names), rather than one table squeezed until its cells wrap."""
+    labels = [result["labels"][key] for key in result["metrics"]]
+    cells = [[_cell(v) for v in values] for values in result["metrics"].values()]
+    label_width = max(map(len, labels)) + 4
+    widths = [
+        max(len(name), *(len(row[n]) for row in cells)) + 3 for n, name in enumerate(result["scenarios"])
+    ]
+    groups: list[list[int]] = [[]]
+    for n, width in enumerate(widths):
+        if groups[-1] and label_width + sum(widths[m] for m in groups[-1]) + width + 1 > console.width:
+            groups.append([])
+        groups[-1].append(n)
+    for part, group in enumerate(groups):
+        title = "Scenarios side by side" + (f" ({part + 1} of {len(groups)})" if len(groups) > 1 else "")
+        table = Table("", *[escape(result["scenarios"][n]) for n in group], title=title)
+        for label, row in zip(labels, cells, strict=True):
+            table.add_row(escape(label), *[escape(row[n]) for n in group])
+        console.print(table)
+
+
+def _print_changes(change: dict[str, Any], names: dict[str, str], bodies: dict[str, str]) -> None:
+    """Who joined, left or moved from one outcome to another, and the hotel stays that follows
+    (`bodies`: the name of each inspection's body)."""
     frozen = f" (from {change['frozen_before']} on)" if change["frozen_before"] else ""
     console.rule(escape(f"{change['from']} → {change['to']}{frozen}"))
+
+    def called(inspection: str) -> str:
+        return f"{inspection} ({bodies[inspection]})" if inspection in bodies else inspection
+
     by_person: dict[str, list[str]] = {}
     for c in change["changes"]:
+        what = called(c["inspection"])
         when = {
-            "joined": f"joined {c['inspection']} ({c['week_after']})",
-            "left": f"left {c['inspection']} ({c['week_before']})",
-            "moved": f"moved on {c['inspection']} from {c['week_before']} to {c['week_after']}",
+            "joined": f"joined {what} ({c['week_after']})",
+            "left": f"left {what} ({c['week_before']})",
+            "moved": f"moved on {what} from {c['week_before']} to {c['week_after']}",
         }[c["change"]]
         by_person.setdefault(c["secondee"], []).append(
             when + ("" if c["booking"] == "none" else f": {c['booking']} hotel")
         )
     for who, lines in by_person.items():
         label = f"{names[who]} ({who})" if who in names else who
-        console.print(f"{label}: " + "; ".join(lines), highlight=False, markup=False)
+        console.print(f"{label}:", highlight=False, markup=False)
+        for line in lines:
+            console.print(f"  {line}", highlight=False, markup=False)
     for m in change["moved_inspections"]:
         after = f"to {m['week_after']}" if m["week_after"] else "out of the programme"
         console.print(
-            f"{m['inspection']} moved from {m['week_before']} {after}", highlight=False, markup=False
+            f"{called(m['inspection'])} moved from {m['week_before']} {after}", highlight=False, markup=False
         )
     bookings = {
         k: sum(1 for c in change["changes"] if c["booking"] == k) for k in ("book", "cancel", "amend")

@@ -199,21 +199,28 @@ def test_compare_prints_one_table_and_the_changes(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml"), str(variant)])
     assert result.exit_code == 0, result.output
     assert "Scenarios side by side" in result.output and "hotel nights" in result.output
-    assert "ann-b: left" in result.output
+    assert "ann-b:\n  left peel-" in result.output  # each change on its own line
+    assert "peel-kent (Kent Police)" in result.output  # an inspection with its body's name
     data = json.loads(
         CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml"), str(variant), "--json"]).output
     )
     assert data["scenarios"] == ["base", "drop"]
     assert set(data["metrics"]) >= {
         "objective",
-        "hotel nights",
-        "travel hours",
+        "hotel_nights",
+        "travel_hours",
         "shortfalls",
-        "inspections per secondee (fewest/mean/most)",
-        "  secondees below their target",
+        "inspections_per_secondee",
+        "cost.under_use",
+        "cost.hotel",
     }
+    # one key per figure, each with its words: the pounds of hotel nights are not the nights
+    assert data["labels"]["hotel_nights"] == "hotel nights" and "(£)" in data["labels"]["cost.hotel"]
+    assert len(set(data["labels"].values())) == len(data["labels"]) == len(data["metrics"])
     assert "under_use" not in result.output and "over_use" not in result.output  # words, not keys
     assert {c["secondee"] for c in data["changes"][0]["changes"]} >= {"ann-b"}
+    alone = CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml")])
+    assert alone.exit_code == 2 and "two or more" in alone.output
 
 
 def test_regress_passes_on_the_samples() -> None:

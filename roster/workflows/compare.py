@@ -19,26 +19,46 @@ from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
 from roster.workflows.parallel import run_all
 
-METRICS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-    ("status", lambda s: s.get("status")),
-    ("objective", lambda s: s["objective"]),
+Metric = tuple[str, str, Callable[[dict[str, Any]], Any]]
+METRICS: list[Metric] = [
+    ("status", "status", lambda s: s.get("status")),
+    ("objective", "objective", lambda s: s["objective"]),
     *[
-        (f"  {COST_TERM_LABELS[term]}", (lambda t: lambda s: s["cost_terms"].get(t, 0))(term))
+        (
+            f"cost.{term}",
+            f"  {COST_TERM_LABELS[term]} (£)",
+            (lambda t: lambda s: s["cost_terms"].get(t, 0))(term),
+        )
         for term in COST_TERMS
     ],
-    ("best bound", lambda s: s["best_bound"]),
-    ("hotel nights", lambda s: s["hotel_nights"]),
-    ("hotel cost", lambda s: s["hotel_cost"]),
-    ("travel hours", lambda s: s["travel_hours"]),
-    ("shortfalls", lambda s: sum(x["places"] + x["experienced_missing"] for x in s["shortfalls"])),
-    ("fully staffed", lambda s: f"{s['inspections_fully_staffed']}/{s['inspections']}"),
-    ("secondees used", lambda s: s["secondees_used"]),
-    ("changes to the published roster", lambda s: (s.get("baseline") or {}).get("changes", "-")),
+    ("best_bound", "best bound", lambda s: s["best_bound"]),
+    ("hotel_nights", "hotel nights", lambda s: s["hotel_nights"]),
+    ("hotel_cost", "hotel cost", lambda s: s["hotel_cost"]),
+    ("travel_hours", "travel hours", lambda s: s["travel_hours"]),
     (
+        "shortfalls",
+        "shortfalls",
+        lambda s: sum(x["places"] + x["experienced_missing"] for x in s["shortfalls"]),
+    ),
+    (
+        "fully_staffed",
+        "fully staffed",
+        lambda s: f"{s['inspections_fully_staffed']}/{s['inspections']}",
+    ),
+    ("secondees_used", "secondees used", lambda s: s["secondees_used"]),
+    (
+        "changes",
+        "changes to the published roster",
+        lambda s: (s.get("baseline") or {}).get("changes", "-"),
+    ),
+    (
+        "inspections_per_secondee",
         "inspections per secondee (fewest/mean/most)",
         lambda s: "{min}/{mean:.2f}/{max}".format(**s["inspections_per_secondee"]),
     ),
 ]
+"""Each figure compared: its key in `--json` (one word, stable), its label in the table, and how
+it is read from a summary (`cost.TERM` is the pounds of a cost term, as summary.json's `cost_terms`)."""
 
 
 @dataclass
@@ -54,6 +74,7 @@ class Outcome:
     rows: list[Placed] = field(default_factory=list)
     weeks: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # secondee id -> name
+    bodies: dict[str, str] = field(default_factory=dict)  # inspection id -> the name of its body
 
 
 def week_number(monday: str) -> int:
@@ -128,7 +149,14 @@ def outcome(path: Path, config: SolveConfig | None = None, scenario: Scenario | 
     names = {}
     if people is not None and {"secondee", "name"} <= set(people.columns):
         names = {str(s): str(n) for s, n in zip(people["secondee"], people["name"], strict=True) if n}
-    return Outcome(path.stem if path.is_file() else path.name, summary, rows, weeks, names)
+    bodies = {}
+    if inspections is not None and {"inspection", "body_name"} <= set(inspections.columns):
+        bodies = {
+            str(i): str(b)
+            for i, b in zip(inspections["inspection"], inspections["body_name"], strict=True)
+            if b
+        }
+    return Outcome(path.stem if path.is_file() else path.name, summary, rows, weeks, names, bodies)
 
 
 def _frozen_before(summary: dict[str, Any]) -> int | None:
@@ -175,7 +203,7 @@ def changes_between(first: Outcome, other: Outcome) -> dict[str, Any]:
 
 def _metric(get: Callable[[dict[str, Any]], Any], summary: dict[str, Any]) -> Any:
     """A figure of a summary; None where the summary lacks it (no roster, or a hand-made file)."""
-    if summary.get("objective") is None and get is not METRICS[0][1]:
+    if summary.get("objective") is None and get is not METRICS[0][2]:
         return None
     try:
         return get(summary)
@@ -184,11 +212,13 @@ def _metric(get: Callable[[dict[str, Any]], Any], summary: dict[str, Any]) -> An
 
 
 def comparison(outcomes: list[Outcome]) -> dict[str, Any]:
-    """The metrics side by side, and what changed from the first outcome to each other one."""
-    table = {label: [_metric(get, o.summary) for o in outcomes] for label, get in METRICS}
+    """The metrics side by side (by key, with `labels` giving each key's words), and what changed
+    from the first outcome to each other one."""
+    table = {key: [_metric(get, o.summary) for o in outcomes] for key, _, get in METRICS}
     first = outcomes[0]
     return {
         "scenarios": [o.label for o in outcomes],
         "metrics": table,
+        "labels": {key: label for key, label, _ in METRICS},
         "changes": [changes_between(first, other) for other in outcomes[1:]],
     }
