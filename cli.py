@@ -705,6 +705,14 @@ def _print_changes(change: dict[str, Any], names: dict[str, str], bodies: dict[s
     (`bodies`: the name of each inspection's body)."""
     frozen = f" (from {change['frozen_before']} on)" if change["frozen_before"] else ""
     console.rule(escape(f"{change['from']} → {change['to']}{frozen}"))
+    if change["replans_another"]:
+        console.print(
+            escape(
+                f"{change['to']} replans another roster ({change['replans_another']}), not {change['from']}:"
+                " these are the differences between the two, not its changes.csv."
+            ),
+            highlight=False,
+        )
 
     def called(inspection: str) -> str:
         return f"{inspection} ({bodies[inspection]})" if inspection in bodies else inspection

@@ -111,10 +111,23 @@ def test_every_sample_replan_passes_the_checker_and_changes_csv_agrees_with_comp
     (published / "summary.json").write_text(json.dumps({"status": "optimal", "objective": 0}))
     code, output = run("compare", str(published), str(out), "--json")
     assert code == 0, output
-    listed = json.loads(output)["changes"][0]["changes"]
+    compared = json.loads(output)["changes"][0]
+    assert compared["replans_another"] is None  # the roster it replans: its changes.csv exactly
+    listed = compared["changes"]
     key = ("secondee", "inspection", "week_before", "week_after", "change", "booking")
     assert sorted(tuple(c[k] for k in key) for c in listed) == sorted(
         tuple(c[k] for k in key) for c in changes_of(out)
+    )
+    # another roster (one row gone) is not the one the replan replans: compare says so
+    other = tmp_path / "other"
+    other.mkdir()
+    lines = (published / "roster.csv").read_text().splitlines(keepends=True)
+    (other / "roster.csv").write_text("".join(lines[:-1]))
+    (other / "summary.json").write_text((published / "summary.json").read_text())
+    code, output = run("compare", str(other), str(out))
+    assert code == 0, output
+    assert f"{name} replans another roster (../published/cohort-roster.csv), not other" in " ".join(
+        output.split()
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,7 @@ class Outcome:
     weeks: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # secondee id -> name
     bodies: dict[str, str] = field(default_factory=dict)  # inspection id -> the name of its body
+    sha256: str | None = None  # of a solved folder's roster.csv (None for a scenario solved here)
 
 
 def week_number(monday: str) -> int:
@@ -113,8 +115,10 @@ def _solve_outcome(work: tuple[Path, Scenario | None, SolveConfig | None]) -> Ou
 def outcome(path: Path, config: SolveConfig | None = None, scenario: Scenario | None = None) -> Outcome:
     """Read a solved output folder, or solve a scenario file, workbook or CSV folder
     (deterministically by default); `scenario` is its scenario when it is already loaded."""
+    sha256 = None
     if _is_solved_folder(path):
         tables = read_tables(path)
+        sha256 = hashlib.sha256((path / "roster.csv").read_bytes()).hexdigest()
         summary, roster, inspections = tables.get("summary", {}), tables["roster"], tables.get("inspections")
         people = tables.get("people")
     else:
@@ -156,7 +160,8 @@ def outcome(path: Path, config: SolveConfig | None = None, scenario: Scenario | 
             for i, b in zip(inspections["inspection"], inspections["body_name"], strict=True)
             if b
         }
-    return Outcome(path.stem if path.is_file() else path.name, summary, rows, weeks, names, bodies)
+    label = path.stem if path.is_file() else path.name
+    return Outcome(label, summary, rows, weeks, names, bodies, sha256)
 
 
 def _frozen_before(summary: dict[str, Any]) -> int | None:
@@ -174,10 +179,19 @@ def changes_between(first: Outcome, other: Outcome) -> dict[str, Any]:
     """
     frozen = _frozen_before(other.summary)
     changes = list_changes(first.rows, other.rows, frozen)
+    baseline = other.summary.get("baseline")
+    replans = None  # the roster `other` replans, when it is not `first`'s
+    if (
+        isinstance(baseline, dict)
+        and first.sha256 is not None
+        and baseline.get("sha256") not in (None, first.sha256)
+    ):
+        replans = str(baseline.get("roster"))
     return {
         "from": first.label,
         "to": other.label,
         "frozen_before": monday_of(frozen) or None,
+        "replans_another": replans,
         "changes": [
             {
                 "secondee": c.secondee,
