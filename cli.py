@@ -786,8 +786,6 @@ def replace(
     from roster.workflows.replace import ReplaceError, repairs
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    if inspection is None and week is None:
-        raise fail("say what X cannot do: --inspection ID, --week MONDAY, or both")
     checked = _Checking(folder)  # every file of the folder (its columns, each cell's kind), beside the search
     try:
         summary = read_summary(folder / "summary.json")
@@ -802,6 +800,12 @@ def replace(
     )
     loaded = _load(path, Overrides(baseline=str(folder), frozen_before=first))
     secondee = _secondee(loaded, secondee)
+    if inspection is None and week is None:
+        who = next(p.label for p in loaded.secondees if p.id == secondee)
+        raise fail(
+            f"say what {who} cannot do: --inspection ID (an inspection they cannot go on),"
+            " --week MONDAY (a week they cannot work), or both"
+        )
     monday = _monday(loaded, week) if week is not None else None
     target = out or folder.with_name(f"{folder.name}-replace")
     try:

@@ -492,7 +492,8 @@ def test_replace_offers_checked_rosters_without_the_pair_best_first(tmp_path: Pa
     ("args", "words"),
     [
         (["nobody", "--inspection", "peel-kent-1"], "unknown secondee `nobody`"),
-        (["me-33"], "--inspection ID, --week MONDAY"),
+        (["me-33"], "say what Mark E. cannot do: --inspection ID"),
+        (["nobody"], "unknown secondee `nobody`"),  # the unknown secondee before the missing option
         (["me-33", "--inspection", "peel-kent-1"], "nothing to replace"),
         (["me-33", "--week", "2026-09-15"], "Tuesday"),
         (["me-33", "--week", "2026-09-14", "--frozen-before", "2026-10-05"], "history cannot be repaired"),
