@@ -232,7 +232,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 @app.command()
 def solve(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario YAML (default: the bundled cohort).")
+        Path | None, typer.Argument(help="A scenario: YAML (a what-if too), workbook or CSV folder (default: the bundled cohort).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
     time_limit: Annotated[
@@ -473,7 +473,7 @@ def check(
 
 @app.command()
 def explain(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    scenario: Annotated[Path, typer.Argument(help="A scenario: YAML (a what-if too), workbook or CSV folder.")],
     inspection: Annotated[str | None, typer.Option(help="Explain this inspection's team.")] = None,
     secondee: Annotated[str | None, typer.Option(help="Explain this secondee's weeks.")] = None,
     roster: Annotated[

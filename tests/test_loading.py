@@ -322,14 +322,16 @@ def test_bad_input(
         ("name: x\nname: y\n", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping"),
         ("", "found an empty file"),
+        ("name: x\n\nweeks: 3\x00\n", ":3: holds a control character (U+0000) that YAML does not allow"),
+        ("name:\nstart: 2026-09-07\n", ":1: `name` expected text; found no value"),
     ],
-    ids=["unclosed-bracket", "duplicate-key", "not-a-mapping", "empty-file"],
+    ids=["unclosed-bracket", "duplicate-key", "not-a-mapping", "empty-file", "nul-byte", "empty-name"],
 )
 def test_broken_yaml(tmp_path: Path, text: str, words: str) -> None:
     path = write(tmp_path, text)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
-    assert words in result.output
+    assert words in result.output and "\\n" not in result.output
     assert "Traceback" not in result.output
 
 

@@ -230,7 +230,9 @@ def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Expl
     )
     lines = [f"{insp.id}: {body.label} (HQ {body.hq_town or body.id}); may run in: {span}"]
     if w is None:
-        return Explanation(f"Inspection {insp.id}", [*lines, "The roster places it in no week."], [], [])
+        return Explanation(
+            f"Inspection {insp.id} ({body.label})", [*lines, "The roster places it in no week."], [], []
+        )
     team = [s for s, i, _ in result.assignments if i == inspection_id]
     lines.append(
         f"Runs in the week of {scenario.monday(w)}; team {len(team)} (wanted {insp.team_min}-{insp.team_max})."
@@ -253,7 +255,7 @@ def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Expl
             f"Nobody local is on the team: {len(local)} secondee(s) could commute; the table says why each is not on it."
         )
     return Explanation(
-        f"Inspection {insp.id}", lines, ["secondee", "journey", "arrangement", "standing"], rows
+        f"Inspection {insp.id} ({body.label})", lines, ["secondee", "journey", "arrangement", "standing"], rows
     )
 
 
@@ -269,8 +271,9 @@ def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanat
     person = scenario.secondee(secondee_id)
     lo, hi = facts.targets[secondee_id]
     n = sum(1 for s, _, _ in result.assignments if s == secondee_id)
+    who = f"{person.name} ({person.id})" if person.name else person.id
     lines = [
-        f"{person.id} ({person.label}): {rank_label(person.rank)}, {person.background}, from {scenario.body(person.service).label}.",
+        f"{who}: {rank_label(person.rank)}, {person.background}, from {scenario.body(person.service).label}.",
         f"{n} inspection(s); target {lo}-{hi} over {len(facts.seconded[secondee_id])} seconded week(s).",
     ]
     if person.carer is not None:
@@ -291,7 +294,7 @@ def explain_secondee(facts: Facts, result: Result, secondee_id: str) -> Explanat
         on = standing.body_name(doing) if doing else week_words(reason.value if reason else "off")
         rows.append([str(monday), on, in_the_way])
     return Explanation(
-        f"Secondee {person.id}",
+        f"Secondee {who}",
         lines,
         ["week", "on", "other inspections that week, and what is in the way"],
         rows,

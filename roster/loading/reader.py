@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from models import Scenario
 from models.base import annotation_args, did_you_mean, model_in
@@ -94,8 +95,14 @@ def parse(text: str, file: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise _at(file, line, f"is not valid YAML: {what}") from None
+    except ReaderError as exc:  # a control character YAML does not allow: where it is, which one
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise _at(
+            file, line, f"holds a control character (U+{code:04X}) that YAML does not allow: delete it"
+        ) from None
     except YAMLError as exc:
-        raise _at(file, None, f"is not valid YAML: {exc}") from None
+        raise _at(file, None, f"is not valid YAML: {' '.join(str(exc).split())}") from None
 
 
 def plain(node: Any) -> Any:
@@ -174,6 +181,8 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         message = "expected a whole number"
     elif kind == "bool_parsing":
         message = "expected true or false"
+    elif kind == "string_type":
+        message = "expected text"
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     limit = (error.get("ctx") or {}).get("le")
     if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
@@ -193,7 +202,9 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
     elif kind.startswith(
         ("int_", "float_", "bool_", "string_", "literal_", "greater", "less", "tuple", "list", "too_")
     ):
-        message = f"{message}; found `{shortened(found)}`"
+        message = f"{message}; found " + (
+            "no value (an empty `key:` or `--set KEY=`)" if found is None else f"`{shortened(found)}`"
+        )
     return message
 
 
