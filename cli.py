@@ -45,6 +45,7 @@ from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
     FolderError,
+    WrittenThenInterrupted,
     check_target,
     edited_files,
     holds_roster,
@@ -232,7 +233,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 @app.command()
 def solve(
     scenario: Annotated[
-        Path | None, typer.Argument(help="A scenario: YAML (a what-if too), workbook or CSV folder (default: the bundled cohort).")
+        Path | None,
+        typer.Argument(
+            help="A scenario: YAML (a what-if too), workbook or CSV folder (default: the bundled cohort)."
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario-name>/).")] = None,
     time_limit: Annotated[
@@ -473,7 +477,9 @@ def check(
 
 @app.command()
 def explain(
-    scenario: Annotated[Path, typer.Argument(help="A scenario: YAML (a what-if too), workbook or CSV folder.")],
+    scenario: Annotated[
+        Path, typer.Argument(help="A scenario: YAML (a what-if too), workbook or CSV folder.")
+    ],
     inspection: Annotated[str | None, typer.Option(help="Explain this inspection's team.")] = None,
     secondee: Annotated[str | None, typer.Option(help="Explain this secondee's weeks.")] = None,
     roster: Annotated[
@@ -1374,6 +1380,11 @@ def run(argv: list[str] | None = None) -> int:
     try:
         app(argv)
         return 0
+    except (
+        WrittenThenInterrupted
+    ) as exc:  # Ctrl-C or SIGTERM while a folder was written: it was finished first
+        errors.print(escape(str(exc)), highlight=False)
+        return EXIT_INTERRUPTED
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,14 @@ from cli import app
 from roster.analysis.check import check_report
 from roster.facts import Facts
 from roster.loading import load_scenario
-from roster.outputs.folder import FolderBusy, FolderError, read_tables, remove_stale, write_folder
+from roster.outputs.folder import (
+    FolderBusy,
+    FolderError,
+    WrittenThenInterrupted,
+    read_tables,
+    remove_stale,
+    write_folder,
+)
 from roster.outputs.tables import Tables
 from roster.solving import solve
 from tests.conftest import DETERMINISTIC, ROOT, SCENARIOS
@@ -121,6 +129,22 @@ def test_a_write_killed_at_any_step_leaves_the_old_set_or_the_new(
         assert contents(target) == as_bytes(new)
         assert not list(tmp_path.glob(f".out-{step}.new-*"))
     assert seen == {"old", "new"}  # killed before the swap: old; after it: new
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_folder_is_written_finishes_it_whole_then_stops_the_command(
+    tmp_path: Path, two_sets: tuple[dict[str, str], dict[str, str]], signum: int
+) -> None:
+    """Ctrl-C or SIGTERM during the write is held off until the new set is in place, and then
+    stops the command (it was held off and forgotten: the command went on as if never asked)."""
+    old, new = two_sets
+    target = tmp_path / "out"
+    write_folder(target, old)
+    with pytest.raises(WrittenThenInterrupted, match="was finished first, whole"):
+        write_folder(target, new, extend=lambda staging: os.kill(os.getpid(), signum))
+    assert contents(target) == as_bytes(new)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
 def test_a_second_writer_is_refused(tmp_path: Path, two_sets: tuple[dict[str, str], dict[str, str]]) -> None:

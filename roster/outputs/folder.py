@@ -82,6 +82,15 @@ class FolderBusy(FolderError):
     """Another solve is writing into the same folder."""
 
 
+class WrittenThenInterrupted(Exception):
+    """Ctrl-C or SIGTERM came while a folder was being written: it was finished and swapped in
+    whole first, and the command stops now (exit 130) instead of going on."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"interrupted: {folder}/ was finished first, whole, then the command stopped")
+        self.folder = folder
+
+
 # ----------------------------------------------------------------- writing
 
 
@@ -107,7 +116,7 @@ def write_folder(
     """
     target = Path(target)
     check_target(target, inputs)
-    with _locked(target), _signals_deferred():
+    with _locked(target), _signals_deferred(target):
         _clean_leftovers(target)
         staging = target.parent / f".{target.name}.new-{os.getpid()}"
         try:
@@ -145,7 +154,7 @@ def remove_stale(folder: Path) -> Path | None:
     if not _only_a_no_roster_run(stale):
         return None
     try:
-        with _locked(stale), _signals_deferred():
+        with _locked(stale), _signals_deferred(stale):
             if not _only_a_no_roster_run(stale):
                 return None
             shutil.rmtree(stale)
@@ -227,8 +236,9 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold off Ctrl-C and SIGTERM until the folder is swapped in: the run ends a moment later."""
+def _signals_deferred(folder: Path) -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM until `folder` is swapped in (or removed); then, when one came,
+    stop the command (`WrittenThenInterrupted`) rather than let it go on."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -243,6 +253,8 @@ def _signals_deferred() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+    if caught:
+        raise WrittenThenInterrupted(folder)
 
 
 def _clean_leftovers(target: Path) -> None:
