@@ -40,7 +40,7 @@ from models import Scenario, bundled_bodies
 from models.base import did_you_mean
 from roster.analysis.journeys import MARGIN, journeys_to_measure
 from roster.facts import Arrangement, Facts
-from roster.labels import COST_TERM_LABELS, RULE_LABELS, STATUS_LABELS, visible
+from roster.labels import COST_TERM_LABELS, RULE_LABELS, STATUS_LABELS, first_few, visible
 from roster.loading import Overrides, ScenarioError, load_scenario
 from roster.outputs.folder import (
     SOLVED_FILES,
@@ -55,6 +55,7 @@ from roster.outputs.folder import (
     read_tables,
     remove_stale,
     safe_name,
+    workbook_saved_after,
     write_folder,
 )
 from roster.outputs.tables import Tables
@@ -599,11 +600,20 @@ def report(
         )
     try:
         summary = read_summary(folder / "summary.json")
-        edited = edited_files(folder, summary)
-        if edited:
+        missing, edited = edited_files(folder, summary)
+        if missing or edited:
+            said = [f"{first_few(missing)} {'is' if len(missing) == 1 else 'are'} missing"] if missing else []
+            said += [f"{first_few(edited)} changed after the solve that wrote summary.json"] if edited else []
             raise fail(
-                f"{folder}: {', '.join(edited)} changed after the solve that wrote summary.json, so the"
-                " files no longer agree: run `roster rebuild` on the edited roster, or solve again"
+                f"{folder}: {' and '.join(said)}, so the files no longer agree: run `roster rebuild` on the"
+                " roster, or solve again"
+            )
+        workbook = workbook_saved_after(folder / "roster.csv")
+        if workbook is not None:  # (even for other formats: rewriting the folder would hide the edit's date)
+            raise fail(
+                f"{workbook} was saved after the solve (edited in Excel?): a report would write over it."
+                f" Rebuild from it first (`roster rebuild SCENARIO {workbook} --out NEW-FOLDER`), or move it"
+                " out of the folder"
             )
         load_report(folder)  # refused here, by the folder's own name, not the staging folder's
         data = {name: (folder / name).read_bytes() for name in SOLVED_FILES if (folder / name).is_file()}
@@ -1253,14 +1263,10 @@ def _placed_beside(workbook: Path) -> tuple[dict[str, str], dict[str, set[str]]]
 def _warn_if_workbook_edited(roster_csv: Path) -> None:
     """A roster.xlsx saved after the roster.csv beside it was edited in Excel: say (last, where it
     is seen) that the csv is what was read, and how to read the workbook instead."""
-    workbook = roster_csv.parent / "roster.xlsx"
     if roster_csv.suffix.lower() != ".csv":
         return
-    try:
-        edited = workbook.stat().st_mtime > roster_csv.stat().st_mtime + 60
-    except OSError:
-        return
-    if edited:
+    workbook = workbook_saved_after(roster_csv)
+    if workbook is not None:
         console.print(
             f"[yellow]note:[/] {escape(str(workbook))} was saved after {escape(str(roster_csv))}: this"
             f" rebuilt from roster.csv; to rebuild from the workbook's Roster sheet, give {escape(str(workbook))}",

@@ -242,7 +242,27 @@ def test_report_refuses_a_folder_edited_since_it_was_written(tmp_path: Path) -> 
     lines = roster.read_text().splitlines()
     roster.write_text("\n".join(lines[:-1]) + "\n")  # a row deleted by hand
     code, output = run("report", str(out))
-    assert code == 2 and "roster.csv" in output and "rebuild" in output
+    assert code == 2 and "roster.csv changed after the solve" in output and "rebuild" in output
+    (out / "bookings.csv").unlink()  # a file gone is said to be missing, not changed
+    code, output = run("report", str(out))
+    assert code == 2 and "bookings.csv is missing and roster.csv changed" in " ".join(output.split())
+    (out / "bookings.csv").mkdir()  # not a file at all: bad input, not a traceback
+    code, output = run("report", str(out))
+    assert code == 2 and "is not a regular file" in output and "Traceback" not in output
+
+
+def test_report_never_writes_over_a_roster_xlsx_edited_in_excel(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("solve", str(SCENARIOS / "small.yaml"), "--out", str(out), "--report", "--quiet")[0] == 0
+    workbook = out / "roster.xlsx"
+    edited = workbook.read_bytes() + b"edited"  # (its bytes are not read: only its date and content kept)
+    workbook.write_bytes(edited)
+    later = (out / "roster.csv").stat().st_mtime + 600
+    os.utime(workbook, (later, later))  # saved in Excel ten minutes after the solve
+    for formats in ("xlsx,html,ics", "html"):
+        code, output = run("report", str(out), "--format", formats)
+        assert code == 2 and "was saved after the solve" in output and "roster rebuild" in output, output
+    assert workbook.read_bytes() == edited
 
 
 @pytest.mark.parametrize(

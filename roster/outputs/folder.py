@@ -501,14 +501,37 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def edited_files(folder: Path, summary: Mapping[str, Any]) -> list[str]:
-    """The files whose content differs from what `summary.json` recorded when they were written."""
+WORKBOOK_EDIT_SECONDS = 60  # a roster.xlsx saved this long after the roster.csv beside it was edited
+
+
+def workbook_saved_after(roster_csv: Path) -> Path | None:
+    """The roster.xlsx beside `roster_csv` when it was saved after it (edited in Excel: roster
+    writes both at once), else None."""
+    workbook = roster_csv.parent / "roster.xlsx"
+    try:
+        later = workbook.stat().st_mtime > roster_csv.stat().st_mtime + WORKBOOK_EDIT_SECONDS
+    except OSError:
+        return None
+    return workbook if later else None
+
+
+def edited_files(folder: Path, summary: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The files `summary.json` recorded when they were written that are now missing, and those
+    whose content differs; a file that cannot be read is bad input (`FolderError`)."""
     recorded = summary.get("files")
     if not isinstance(recorded, dict):
-        return []
-    out = []
+        return [], []
+    missing, changed = [], []
     for name, digest in recorded.items():
         path = folder / str(name)
-        if not path.is_file() or file_sha256(path) != digest:
-            out.append(str(name))
-    return sorted(out)
+        if not path.exists():
+            missing.append(str(name))
+            continue
+        if not path.is_file():
+            raise FolderError(f"{path}: is not a regular file (a folder, a pipe?): roster wrote a file there")
+        try:
+            if file_sha256(path) != digest:
+                changed.append(str(name))
+        except OSError as exc:
+            raise FolderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return sorted(missing), sorted(changed)
