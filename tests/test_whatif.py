@@ -118,6 +118,12 @@ secondees:
         ),
         ("extends: nowhere.yaml\n", 1, "extends", "no base scenario"),
         ("remove: {secondees: [phil-h]}\nname: x\n", 1, "remove", "only makes sense with `extends"),
+        (  # the base lists no bodies (it was a traceback)
+            "extends: base.yaml\nremove: {bodies: [kent-police]}\n",
+            2,
+            "remove.bodies[0]",
+            "not one bundled with roster",
+        ),
     ],
     ids=[
         "change-unknown-id",
@@ -131,6 +137,7 @@ secondees:
         "change-empty-id",
         "missing-base",
         "remove-without-extends",
+        "remove-a-bundled-body",
     ],
 )
 def test_variant_errors_name_the_variant_file_and_line(

@@ -264,6 +264,8 @@ class Merger:
             gone = frozenset(idents)
             for n, ident in enumerate(idents):
                 self.origins.removed[(kind, str(ident))] = (file, _line(ids, n))
+            if not isinstance(merged.get(kind), CommentedSeq):
+                continue  # the base lists none of these (each id is told apart above)
             self.put(merged, kind, self.new_seq(merged[kind], "id", gone), merged, kind)
             if kind == "secondees" and isinstance(merged.get("travel"), CommentedSeq):
                 kept = self.new_seq(merged["travel"], "secondee", gone)
@@ -374,4 +376,9 @@ def _no_such(kind: str, ident: Any, known: dict[Any, int]) -> str:
             f"an empty {SINGULAR.get(kind, kind)} id: give the id of the {SINGULAR.get(kind, kind)} to change"
         )
     hint = did_you_mean(str(ident), [str(k) for k in known], n=3)
+    if kind == "bodies" and not hint:
+        hint = (
+            ": only a body the scenario lists under `bodies:` can be removed or changed here, not one"
+            " bundled with roster (remove its inspections instead)"
+        )
     return f"no {SINGULAR.get(kind, kind)} `{ident}` in the base scenario{hint}"
