@@ -362,7 +362,13 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     wb = load_workbook(exported(load_scenario(SCENARIOS / "small.yaml"), misnamed))
     wb["Secondees"].title = "People"
     wb.save(misnamed)
+    bomb = tmp_path / "bomb.xlsx"  # a small file whose zip says one sheet unpacks to 4 GB
+    data = bytearray(exported(load_scenario(SCENARIOS / "small.yaml"), bomb).read_bytes())
+    entry = data.index(b"PK\x01\x02", data.index(b"xl/worksheets/") - 200)  # its central directory entry
+    data[entry + 24 : entry + 28] = (0xFFFFFFF0).to_bytes(4, "little")
+    bomb.write_bytes(data)
     return {
+        "unpacks to gigabytes": bomb,
         "wrong sheet name": misnamed,
         "missing": tmp_path / "missing.xlsx",
         "renamed": renamed,
@@ -386,6 +392,8 @@ def test_bad_workbooks_are_bad_input_for_every_command(command: str, tmp_path: P
         code, output = run(command, *args)
         assert code == 2, (what, output)
         assert str(path.name) in output and "Traceback" not in output, (what, output)
+        if what == "unpacks to gigabytes" and command not in ("check",):
+            assert "unpacks to more than 200 MB" in output, output
 
 
 def test_template_writes_a_workbook_whose_only_problems_are_the_required_keys(tmp_path: Path) -> None:

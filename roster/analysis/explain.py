@@ -255,7 +255,10 @@ def explain_inspection(facts: Facts, result: Result, inspection_id: str) -> Expl
             f"Nobody local is on the team: {len(local)} secondee(s) could commute; the table says why each is not on it."
         )
     return Explanation(
-        f"Inspection {insp.id} ({body.label})", lines, ["secondee", "journey", "arrangement", "standing"], rows
+        f"Inspection {insp.id} ({body.label})",
+        lines,
+        ["secondee", "journey", "arrangement", "standing"],
+        rows,
     )
 
 

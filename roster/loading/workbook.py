@@ -160,10 +160,31 @@ UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, Par
 corrupt member of the zip)."""
 
 
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""A workbook is at most this large, and unpacks to at most this much (a year's scenario or
+roster workbook: well under 1 MB either way): a small file may unpack to gigabytes."""
+
+
+def oversized(path: Path) -> str | None:
+    """Why a workbook is too large to read (its size, or what its zip unpacks to), or None. The
+    zip's own sizes are read: Python's zip reader never unpacks a member beyond its stated size."""
+    size = path.stat().st_size
+    if size > MAX_WORKBOOK_BYTES:
+        return f"{size / 2**20:,.0f} MB is too large for a workbook of roster's (at most {MAX_WORKBOOK_BYTES // 2**20} MB)"
+    with zipfile.ZipFile(path) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            return f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB: not a workbook of roster's"
+    return None
+
+
 def _xlsx(path: Path) -> tuple[list[Grid], list[Found]]:
     from openpyxl import load_workbook
 
     try:
+        too_large = oversized(path)
+        if too_large is not None:
+            raise _file_problem(str(path), too_large)
         book = load_workbook(path, read_only=True, data_only=True)
     except PermissionError:
         raise _file_problem(str(path), "cannot be read (permission denied)") from None

@@ -12,7 +12,6 @@ The rows come from a roster.csv, or from the Roster sheet of a roster.xlsx edite
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from roster.analysis.check import REQUIRED, CheckReport, Violation, check_report
 from roster.costing import evaluate
 from roster.facts import Facts
 from roster.labels import ACTIVITY_LABELS, first_few, people_labels, short_body_name
-from roster.loading.workbook import UNREADABLE, column_letter, has_unsaved_formulas
+from roster.loading.workbook import UNREADABLE, column_letter, has_unsaved_formulas, oversized
 from roster.outputs.folder import FolderError
 from roster.outputs.tables import Tables
 from roster.solving.result import Result, Status, Triple
@@ -127,8 +126,6 @@ def rebuild(scenario: Scenario, roster: pd.DataFrame, source: str) -> Rebuilt:
 GRID_SHEET = "Roster"
 """The sheet of roster.xlsx read as the roster: a secondee per row (the id in column B), the
 Monday of a week at the head of each column from C, each cell the body inspected that week."""
-MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 SPARE_ROWS = 1000  # rows read below one per secondee (the key, blank rows, rows added by hand)
 SPARE_COLUMNS = 20  # columns read beyond one per week
 SHOWN_PROBLEMS = 20
@@ -165,15 +162,9 @@ def _cells(path: Path, rows: int, columns: int) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
     try:
-        if path.stat().st_size > MAX_WORKBOOK_BYTES:
-            raise FolderError(
-                f"{path}: {path.stat().st_size / 2**20:,.0f} MB is too large for a roster workbook"
-            )
-        with zipfile.ZipFile(path) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise FolderError(
-                    f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB: not a roster workbook"
-                )
+        too_large = oversized(path)
+        if too_large is not None:
+            raise FolderError(f"{path}: {too_large}")
         book = load_workbook(path, read_only=True, data_only=True)
     except FolderError:  # a ValueError too: not to be taken for an unreadable file
         raise
