@@ -1009,12 +1009,16 @@ def serve(
     if stop:
         console.print("Stopped the roster server." if server.stop() else "No roster server is running.")
         return
-    if not (math.isfinite(idle) and idle > 0):
-        raise fail(f"--idle: expected minutes, more than 0; found {idle}")
+    if not (math.isfinite(idle) and 0 < idle <= MAX_IDLE_MINUTES):
+        raise fail(
+            f"--idle: expected minutes, more than 0 and at most {MAX_IDLE_MINUTES:,} (a week); found {idle:g}"
+        )
     _warm_up()
     code = server.serve(run_warm, idle * 60, lambda line: console.print(line, highlight=False, markup=False))
     raise typer.Exit(code)
 
+
+MAX_IDLE_MINUTES = 7 * 24 * 60
 
 WARM = (
     "highspy",  # the LP rounding of a large model
