@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from collections import namedtuple
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,9 +102,12 @@ _EMPTY = "{path}: empty (expected a header row, e.g. inspection,week,secondee)"
 def _text(path: Path) -> str:
     """The text of a CSV file, checked for size, encoding and rows of the header's width."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):  # a folder, or a pipe that would be waited on for ever
+        raise CsvError(f"{path}: {not_a_file(info.st_mode)}: give a CSV file")
+    size = info.st_size
     if size > MAX_CSV_BYTES:
         raise CsvError(
             f"{path}: {size / 2**20:,.0f} MB is more than a roster can be ({MAX_CSV_BYTES // 2**20} MB)"
@@ -116,6 +120,13 @@ def _text(path: Path) -> str:
         raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     _check_ragged(path, text)
     return text
+
+
+def not_a_file(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    return "is not a regular file (a pipe or a device?)"
 
 
 def _check_ragged(path: Path, text: str) -> None:

@@ -4,6 +4,7 @@ edited file is bad input (exit 2) that names the file, the line and the column, 
 from __future__ import annotations
 
 import csv
+import os
 import json
 import shutil
 from collections.abc import Callable
@@ -75,6 +76,16 @@ def replace_file(name: str, content: bytes | None) -> Callable[[Path], None]:
     return edit
 
 
+def pipe(name: str) -> Callable[[Path], None]:
+    """Put a named pipe in place of `name`: reading it would wait for a writer that never comes."""
+
+    def edit(folder: Path) -> None:
+        (folder / name).unlink()
+        os.mkfifo(folder / name)
+
+    return edit
+
+
 def cell(name: str, column: str, value: str) -> Callable[[Path], None]:
     """Set `column` of the first data row of `name` to `value`."""
 
@@ -93,7 +104,7 @@ def cell(name: str, column: str, value: str) -> Callable[[Path], None]:
 BROKEN = [
     ("summary-a-list", summary_edit(lambda _: [1, 2]), "summary.json", "expected a JSON object"),
     ("summary-a-string", summary_edit(lambda _: "hello"), "summary.json", "found a str"),
-    ("summary-a-folder", replace_file("summary.json", None), "summary.json", "cannot be read"),
+    ("summary-a-folder", replace_file("summary.json", None), "summary.json", "is a folder, not a file"),
     ("summary-not-utf8", replace_file("summary.json", b'{"status": "\xff"}'), "summary.json", "not UTF-8"),
     ("summary-bad-json", replace_file("summary.json", b"{"), "summary.json", "not valid JSON"),
     (
@@ -173,7 +184,9 @@ BROKEN = [
         "without control characters",
     ),
     ("roster-empty", replace_file("roster.csv", b""), "roster.csv", "empty"),
-    ("roster-a-folder", replace_file("roster.csv", None), "roster.csv", "cannot be read"),
+    ("roster-a-folder", replace_file("roster.csv", None), "roster.csv", "is a folder, not a file"),
+    ("roster-a-pipe", pipe("roster.csv"), "roster.csv", "is not a regular file"),  # it was waited on for ever
+    ("summary-a-pipe", pipe("summary.json"), "summary.json", "is not a regular file"),
     (
         "roster-not-utf8",
         replace_file("roster.csv", b"inspection,week,secondee\npeel-kent,2026-09-14,\xff\n"),

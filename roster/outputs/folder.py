@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -347,8 +348,13 @@ def holds_roster(folder: Path) -> bool:
 def read_summary(path: Path) -> dict[str, Any]:
     """`summary.json`: a JSON object whose keys, where present, have the types written."""
     try:
-        if path.stat().st_size > frames.MAX_CSV_BYTES:
-            raise FolderError(f"{path}: too large for a summary ({path.stat().st_size / 2**20:,.0f} MB)")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would be waited on for ever
+            raise FolderError(
+                f"{path}: {frames.not_a_file(info.st_mode)}: roster writes summary.json as a file"
+            )
+        if info.st_size > frames.MAX_CSV_BYTES:
+            raise FolderError(f"{path}: too large for a summary ({info.st_size / 2**20:,.0f} MB)")
         summary = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise FolderError(f"{path}: not UTF-8 text (roster writes summary.json as UTF-8 JSON)") from None
