@@ -4,8 +4,8 @@ edited file is bad input (exit 2) that names the file, the line and the column, 
 from __future__ import annotations
 
 import csv
-import os
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path

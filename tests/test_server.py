@@ -125,9 +125,9 @@ def test_the_server_stops_when_idle_and_when_asked(tmp_path: Path, monkeypatch: 
     stopped = subprocess.run([*ROSTER, "serve", "--stop"], env={**os.environ}, capture_output=True, text=True)
     assert stopped.returncode == 0 and "Stopped" in stopped.stdout
     assert process.wait(timeout=30) == 0
-    for idle in ("0", "1e9"):  # 1e9 minutes overflowed the socket's timeout: a traceback
+    for minutes in ("0", "1e9"):  # 1e9 minutes overflowed the socket's timeout: a traceback
         bad = subprocess.run(
-            [*ROSTER, "serve", "--idle", idle], env={**os.environ}, capture_output=True, text=True
+            [*ROSTER, "serve", "--idle", minutes], env={**os.environ}, capture_output=True, text=True
         )
         assert bad.returncode == 2 and "--idle" in bad.stderr and "Traceback" not in bad.stderr
 
