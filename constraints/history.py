@@ -16,7 +16,7 @@ from constraints.model import RosterModel, Term
 def add(m: RosterModel) -> list[Term]:
     """Fix the frozen rows; return the change and move terms (constants go to `m.offset`)."""
     facts = m.facts
-    if not facts.published:
+    if not facts.replanning:
         return []
     costs = facts.scenario.rules.costs
     for triple in sorted(facts.frozen):

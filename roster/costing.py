@@ -139,7 +139,7 @@ def evaluate(
             unmet += 1
         result.unmet_preferences[person.id] = unmet
         terms["preference"] += costs.preference * unmet
-    if facts.published:
+    if facts.replanning:
         after = placed(facts, assignments)
         result.changes = list_changes(facts.published, after, facts.frozen_before)
         running = dict(weeks) if weeks is not None else inspection_weeks(after)

@@ -379,6 +379,12 @@ class Facts:
             return None
         return self.scenario.week_index(baseline.frozen_before)
 
+    @property
+    def replanning(self) -> bool:
+        """Whether the scenario replans a published roster (`baseline`), whose rows may be none:
+        then every pair joins, and is priced as a change."""
+        return self.scenario.published is not None
+
     @cached_property
     def published(self) -> tuple[Placed, ...]:
         """Every row of the published roster (also those of ids the scenario has since removed),

@@ -224,6 +224,21 @@ def test_changes_csv_against_a_hand_computed_case(tmp_path: Path) -> None:
     assert solved.cost_terms["change"] == 3 * 300 + 1000
 
 
+def test_a_published_roster_with_no_rows_makes_every_pair_a_change(tmp_path: Path) -> None:
+    """Nothing was published: every pair of the replan joins, and each is priced and listed (the
+    engine and the costing said 0 changes while booking-changes.csv listed every stay to book)."""
+    path = small_replan(tmp_path, "")
+    (tmp_path / "published.csv").write_text("inspection,week,secondee\n")
+    path.write_text("extends: base.yaml\nbaseline: {roster: published.csv}\n")
+    out = tmp_path / "out"
+    solved = solve_checked(load_scenario(path), out)
+    rows = changes_of(out)
+    assert len(rows) == len(solved.assignments) > 0 and {r["change"] for r in rows} == {"joined"}
+    assert solved.cost_terms["change"] == 300 * len(rows)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["baseline"]["changes"] == len(rows) and summary["cost_terms"]["change"] == 300 * len(rows)
+
+
 def test_a_removed_secondee_with_no_history_simply_leaves(tmp_path: Path) -> None:
     # c was only published after frozen_before: removing c is allowed, and both of c's rows... c had one.
     path = small_replan(tmp_path, "remove: {secondees: [c]}\n")
