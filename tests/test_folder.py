@@ -156,7 +156,9 @@ def test_a_second_writer_is_refused(tmp_path: Path, two_sets: tuple[dict[str, st
     write_folder(target, two_sets[0])
 
 
-@pytest.mark.parametrize("case", ["a file", "strangers", "input inside", "read-only parent"])
+@pytest.mark.parametrize(
+    "case", ["a file", "strangers", "strangers among the calendars", "input inside", "read-only parent"]
+)
 def test_a_place_that_cannot_hold_the_set_is_refused(
     tmp_path: Path, case: str, two_sets: tuple[dict[str, str], dict[str, str]]
 ) -> None:
@@ -167,6 +169,10 @@ def test_a_place_that_cannot_hold_the_set_is_refused(
     elif case == "strangers":
         target.mkdir()
         (target / "notes.docx").write_text("mine")
+    elif case == "strangers among the calendars":  # they were removed with the old calendars
+        (target / "calendars" / "mine").mkdir(parents=True)
+        (target / "calendars" / "ab.ics").write_text("BEGIN:VCALENDAR")
+        (target / "calendars" / "my-notes.txt").write_text("mine")
     elif case == "input inside":
         target.mkdir()
         (target / "roster.csv").write_text("name: a scenario saved under an output's name\n")

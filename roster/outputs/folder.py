@@ -208,6 +208,13 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
             )
     if target.is_dir():
         strangers = sorted(p.name for p in target.iterdir() if p.name not in KNOWN)
+        calendars = target / CALENDAR_DIR
+        if calendars.is_dir() and not calendars.is_symlink():
+            strangers += sorted(
+                p.relative_to(target).as_posix()
+                for p in calendars.rglob("*")
+                if p.is_symlink() or not (p.is_file() and p.suffix == ".ics" and p.parent == calendars)
+            )
         if strangers:
             shown = first_few(strangers)
             raise FolderError(
