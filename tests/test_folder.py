@@ -157,7 +157,8 @@ def test_a_second_writer_is_refused(tmp_path: Path, two_sets: tuple[dict[str, st
 
 
 @pytest.mark.parametrize(
-    "case", ["a file", "strangers", "strangers among the calendars", "input inside", "read-only parent"]
+    "case",
+    ["a file", "strangers", "strangers among the calendars", "input inside", "read-only", "read-only parent"],
 )
 def test_a_place_that_cannot_hold_the_set_is_refused(
     tmp_path: Path, case: str, two_sets: tuple[dict[str, str], dict[str, str]]
@@ -173,6 +174,9 @@ def test_a_place_that_cannot_hold_the_set_is_refused(
         (target / "calendars" / "mine").mkdir(parents=True)
         (target / "calendars" / "ab.ics").write_text("BEGIN:VCALENDAR")
         (target / "calendars" / "my-notes.txt").write_text("mine")
+    elif case == "read-only":  # it was replaced by a writable one, the old one left hidden beside it
+        write_folder(target, two_sets[1])
+        target.chmod(0o555)
     elif case == "input inside":
         target.mkdir()
         (target / "roster.csv").write_text("name: a scenario saved under an output's name\n")
@@ -187,6 +191,21 @@ def test_a_place_that_cannot_hold_the_set_is_refused(
         write_folder(target, two_sets[0], inputs)
     if before is not None:
         assert contents(target) == before
+    if case == "read-only":
+        target.chmod(0o755)
+
+
+def test_a_folder_given_by_a_link_is_written_where_the_link_points(
+    tmp_path: Path, two_sets: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    """The link stays a link (it was replaced by a real folder, the old set left at the link's
+    target and a hidden link beside it)."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    for files in two_sets:
+        write_folder(tmp_path / "link", files)
+        assert (tmp_path / "link").is_symlink() and contents(tmp_path / "real") == as_bytes(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".real.lock", "link", "real"]
 
 
 def run(*args: str) -> tuple[int, str]:

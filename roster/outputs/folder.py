@@ -117,6 +117,8 @@ def write_folder(
     """
     target = Path(target)
     check_target(target, inputs)
+    if target.is_symlink():  # written where the link points, which stays a link
+        target = target.resolve()
     with _locked(target), _signals_deferred(target):
         _clean_leftovers(target)
         staging = target.parent / f".{target.name}.new-{os.getpid()}"
@@ -206,6 +208,10 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
                 f"{path} is inside the output folder {target}, which is written as a whole:"
                 " move the file, or give --out another folder"
             )
+    if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:
+        raise FolderError(
+            f"{target} is read-only (kept as it is?): make it writable (chmod u+w) or write elsewhere"
+        )
     if target.is_dir():
         strangers = sorted(p.name for p in target.iterdir() if p.name not in KNOWN)
         calendars = target / CALENDAR_DIR
