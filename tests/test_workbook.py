@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -442,6 +443,28 @@ def test_commands_that_take_a_scenario_take_a_workbook_and_a_csv_folder(tmp_path
     assert code == 0
     objectives = json.loads(output)["metrics"]["objective"]
     assert len(set(objectives)) == 1
+
+
+@pytest.mark.parametrize("kind", ["a link to nothing", "a link to itself", "a pipe", "an unclosed quote"])
+def test_a_csv_folder_file_that_cannot_be_read_is_bad_input_never_skipped(kind: str, tmp_path: Path) -> None:
+    """travel.csv as a link to nothing, a loop or a named pipe was skipped (its journeys lost, the
+    scenario 'valid'); a CSV that cannot be parsed is named with its line."""
+    book = exported(load_scenario(SCENARIOS / "small.yaml"), tmp_path / "small.xlsx")
+    folder = as_csv_folder(book, tmp_path / "small-csv")
+    travel = folder / "travel.csv"
+    travel.unlink(missing_ok=True)
+    if kind == "a link to nothing":
+        travel.symlink_to("nowhere.csv")
+    elif kind == "a link to itself":
+        travel.symlink_to("travel.csv")
+    elif kind == "a pipe":
+        os.mkfifo(travel)
+    else:
+        travel.write_text('secondee,body,minutes\nab,"kent-police,90\n' + "x" * 200_000 + "\n")
+    code, output = run("validate", str(folder))
+    assert code == 2 and "travel.csv" in output and "Traceback" not in output, output
+    if kind == "an unclosed quote":
+        assert "travel.csv:2" in output or "travel.csv:3" in output, output
 
 
 # (sheet, cell, value typed, cell reported, words in the message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from models import Body, Inspection, Scenario, Secondee, TravelTime
 from models.base import did_you_mean
+from roster.frames import not_a_file
 from roster.labels import shortened
 from roster.loading.baseline import read_published
 from roster.loading.cells import CellError, blank, read_cell
@@ -118,8 +120,8 @@ class Found:
     problem: Problem
 
 
-def _file_problem(file: str, message: str) -> ScenarioError:
-    return ScenarioError([Problem(file, None, "", message)])
+def _file_problem(file: str, message: str, line: int | None = None) -> ScenarioError:
+    return ScenarioError([Problem(file, line, "", message)])
 
 
 def canonical_sheet(name: str) -> str | None:
@@ -275,7 +277,9 @@ def _unsaved_formulas(path: Path, grids: list[Grid]) -> list[Found]:
 
 def _csv_folder(folder: Path) -> tuple[list[Grid], list[Found]]:
     try:
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+        files = sorted(
+            p for p in folder.iterdir() if p.suffix.lower() == ".csv"
+        )  # links to nothing too: refused below
     except OSError as exc:
         raise _file_problem(str(folder), f"cannot be read ({exc.strerror or exc})") from None
     if not files:
@@ -304,7 +308,14 @@ def _csv_sheet(stem: str) -> str | None:
 
 def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
     try:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would be waited on for ever; none is skipped
+            raise _file_problem(str(file), f"{not_a_file(info.st_mode)}: give a CSV file, or remove it")
         data = file.read_bytes()
+    except FileNotFoundError:
+        raise _file_problem(
+            str(file), "is a link to nothing: give the CSV file itself, or remove the link"
+        ) from None
     except OSError as exc:
         raise _file_problem(str(file), f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_CSV_BYTES:
@@ -313,10 +324,13 @@ def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _file_problem(str(file), "is not UTF-8 text: in Excel, save it as `CSV UTF-8`") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        return [tuple(row) for row in reader]
     except csv.Error as exc:
-        raise _file_problem(str(file), f"is not a readable CSV file ({exc})") from None
+        raise _file_problem(
+            str(file), f"is not a readable CSV file ({exc})", reader.line_num or None
+        ) from None
 
 
 # ------------------------------------------------------------ the workbook
