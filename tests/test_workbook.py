@@ -467,6 +467,17 @@ def test_a_csv_folder_file_that_cannot_be_read_is_bad_input_never_skipped(kind: 
         assert "travel.csv:2" in output or "travel.csv:3" in output, output
 
 
+def test_an_output_folder_given_as_a_scenario_is_told_apart(tmp_path: Path) -> None:
+    """It was read as a CSV scenario: every file of it an `unknown file` to rename or remove."""
+    out = tmp_path / "out"
+    assert run("solve", str(SCENARIOS / "small.yaml"), "--out", str(out), "--quiet")[0] == 0
+    for args in (["solve", str(out)], ["check", str(out), str(out)]):
+        code, output = run(*args)
+        text = " ".join(output.split())
+        assert code == 2 and "is the output folder of a solve" in text and "unknown file" not in text
+        assert "solved from " + str(SCENARIOS / "small.yaml") in text
+
+
 # (sheet, cell, value typed, cell reported, words in the message)
 MISTAKES = [
     ("Programme", "B5", "twelve", "Programme!B5", "found `twelve`; expected a whole number"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import stat
 import zipfile
@@ -142,6 +143,8 @@ def _unknown_sheet(name: str, what: str) -> str:
 def read_grids(path: Path) -> tuple[list[Grid], list[Found]]:
     """The sheets of a workbook or of a folder of CSV files, and the problems of their names."""
     if path.is_dir():
+        if (path / "summary.json").is_file() and (path / "roster.csv").is_file():
+            raise _file_problem(str(path), _an_output_folder(path))
         return _csv_folder(path)
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES:
@@ -155,6 +158,21 @@ def read_grids(path: Path) -> tuple[list[Grid], list[Found]]:
     if not path.exists():
         raise _file_problem(str(path), "no such file")
     return _xlsx(path)
+
+
+def _an_output_folder(path: Path) -> str:
+    """The message for a solve's output folder given where a scenario belongs: with the scenario
+    it was solved from, when its summary names one."""
+    try:
+        scenario = json.loads((path / "summary.json").read_text(encoding="utf-8")).get("scenario") or {}
+        file = scenario.get("file") if isinstance(scenario, dict) else None
+    except (OSError, ValueError, AttributeError):
+        file = None
+    solved = f" (this one was solved from {file})" if isinstance(file, str) and file else ""
+    return (
+        "is the output folder of a solve (roster.csv, summary.json), not a scenario: give the scenario"
+        f" it was solved from{solved}, and the folder where a command asks for a roster"
+    )
 
 
 UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, ParseError, zlib.error)
