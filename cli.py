@@ -544,7 +544,22 @@ def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Res
     except FolderError as exc:
         raise fail(str(exc)) from None
     if roster is not None:
-        raise fail(f"{folder} holds no roster of this scenario (solve it first, with --out {folder})")
+        if not folder.exists():
+            raise fail(f"--roster: no folder or roster.csv at {folder}")
+        if not summary:
+            raise fail(
+                f"--roster: {folder} has no summary.json: explain reads a folder a solve or a rebuild wrote;"
+                f" for a roster made by hand, `roster rebuild {scenario} {folder}/roster.csv --out DIR` first"
+            )
+        solved = (
+            (summary.get("scenario") or {}).get("file") if isinstance(summary.get("scenario"), dict) else None
+        )
+        if isinstance(solved, str) and solved and Path(solved).resolve() != scenario.resolve():
+            raise fail(f"--roster: {folder} was solved from {solved}, not {scenario}: explain that scenario")
+        raise fail(
+            f"--roster: {folder} was solved from other inputs (another version of {scenario}, --set or"
+            f" --baseline): solve it again (--out {folder}) to explain it"
+        )
     if summary:
         why = (
             f"{folder}/ was solved from other inputs (another version of the file, --set or --baseline),"

@@ -294,6 +294,25 @@ def test_explain_says_when_it_solves_afresh_rather_than_reading_the_folder(
     assert same.exit_code == 0 and "Roster read from out/s/" in same.output, same.output
 
 
+def test_explain_says_why_it_cannot_read_the_roster_it_is_given(tmp_path: Path) -> None:
+    """Each of a missing folder, a hand-made roster without its summary and a folder of another
+    scenario was "holds no roster of this scenario (solve it first)"."""
+    small = ROOT / "scenarios" / "small.yaml"
+    cohort = ROOT / "scenarios" / "cohort.yaml"
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["solve", str(cohort), "--out", str(out), "--quiet"]).exit_code == 0
+    hand = tmp_path / "hand"
+    hand.mkdir()
+    (hand / "roster.csv").write_bytes((out / "roster.csv").read_bytes())
+    for folder, scenario, words in [
+        (tmp_path / "nowhere", small, "no folder or roster.csv at"),
+        (hand, cohort, "has no summary.json"),
+        (out, small, f"was solved from {cohort}, not {small}"),
+    ]:
+        result = CliRunner().invoke(app, ["explain", str(scenario), "--roster", str(folder)])
+        assert result.exit_code == 2 and words in " ".join(result.output.split()), result.output
+
+
 def test_explain_names_a_secondee_by_name_and_says_a_team_was_full_and_what_going_would_mean(
     tmp_path: Path,
 ) -> None:
