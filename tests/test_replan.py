@@ -305,8 +305,17 @@ def test_a_baseline_the_scenario_contradicts_is_bad_input(
         ("inspection,week,secondee\nk,2026-09-15,a\n", 2, "Tuesday"),
         ("inspection,week,secondee\nk,2026-09-14,a\nk,2026-09-21,b\n", 3, "one week"),
         ("inspection,secondee\nk,a\n", 2, "no column(s) week"),
+        # a row given twice, in a frozen week: said once (not also as two places at once, unlocated)
+        ("inspection,week,secondee\nk,2026-09-14,a\nk,2026-09-14,a\n", 3, "`a` is listed on k twice"),
     ],
-    ids=["unknown-secondee", "unknown-inspection", "not-a-monday", "two-weeks", "no-week-column"],
+    ids=[
+        "unknown-secondee",
+        "unknown-inspection",
+        "not-a-monday",
+        "two-weeks",
+        "no-week-column",
+        "a-row-twice",
+    ],
 )
 def test_a_published_roster_that_cannot_be_read_is_bad_input(
     tmp_path: Path, published: str, line: int, words: str

@@ -233,7 +233,10 @@ class _History:
         self.problems.append(Problem(self.path, row.row, key, message))
 
     def check(self) -> None:
+        before = len(self.problems)
         self._one_week_per_pair_and_inspection()
+        if len(self.problems) > before:
+            return  # a row twice, or an inspection in two weeks: the checks below would only echo it
         frozen = [r for r in self.rows if self.first is not None and r.week < self.first]
         self.leavers: dict[str, list[PublishedRow]] = {}
         for row in frozen:
