@@ -130,18 +130,33 @@ def not_a_file(mode: int) -> str:
 
 
 def _check_ragged(path: Path, text: str) -> None:
-    """Every row has as many cells as the header (a cell too many would shift every column)."""
+    """Every row has as many cells as the header (a cell too many would shift every column), each
+    column is named once, and a quote opened is closed on the row it opens (else it takes in the
+    lines after it: the row is named by the line it starts on)."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
     try:
         header = next(reader, None)
+        named = [c.strip() for c in header or ()]
+        twice = sorted({c for c in named if c and named.count(c) > 1})
+        if twice:
+            raise CsvError(
+                f"{path}:1: the column {', '.join(f'`{c}`' for c in twice)} is given twice: keep one of each"
+            )
+        start = reader.line_num + 1
         for row in reader:
             if row and len(row) != len(header or ()) and any(cell.strip() for cell in row):
+                spans = reader.line_num > start and any("\n" in cell for cell in row)
                 raise CsvError(
-                    f"{path}:{reader.line_num}: {len(row)} cells, but the header has {len(header or ())}"
+                    f'{path}:{start}: a quote (") opened on this row is closed only on line {reader.line_num}'
+                    " (or never): close it on its own row"
+                    if spans
+                    else f"{path}:{start}: {len(row)} cells, but the header has {len(header or ())}"
                     f" ({', '.join(header or ())}); give every row the header's cells"
                 )
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise CsvError(f"{path}:{reader.line_num}: not a readable CSV ({exc})") from None
+        raise CsvError(f"{path}:{start}: not a readable CSV ({exc})") from None
 
 
 class Table:

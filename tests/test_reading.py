@@ -199,6 +199,18 @@ BROKEN = [
         "roster.csv",
         "roster.csv:2: 11 cells, but the header has 10",
     ),
+    (  # it was named by the last line of the file, where the quote's cell ended
+        "roster-open-quote",
+        csv_edit("roster.csv", "\n", '\n"'),
+        "roster.csv",
+        'roster.csv:2: a quote (") opened on this row is closed only on line',
+    ),
+    (  # the first of the two was read, silently
+        "roster-column-twice",
+        csv_edit("roster.csv", "week,", "week,week,"),
+        "roster.csv",
+        "roster.csv:1: the column `week` is given twice",
+    ),
     (
         "roster-short-row",
         csv_edit("roster.csv", "\n", "\npeel-kent\n"),
