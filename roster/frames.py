@@ -115,6 +115,11 @@ def _text(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+            raise CsvError(
+                f"{path}: is a spreadsheet, not a CSV file: give the roster.csv beside it (to read an edited"
+                " roster.xlsx, `roster rebuild SCENARIO roster.xlsx --out DIR` first)"
+            ) from None
         raise CsvError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
     except OSError as exc:
         raise CsvError(f"{path}: cannot be read ({exc.strerror or exc})") from None

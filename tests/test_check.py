@@ -229,6 +229,19 @@ def test_cli_bad_roster_input_exits_2(tmp_path: Path) -> None:
     assert "missing column" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["check", str(sc), str(tmp_path / "absent")])
     assert result.exit_code == 2
+    workbook = tmp_path / "roster.xlsx"  # was "not UTF-8 text (save the CSV as UTF-8)"
+    workbook.write_bytes(b"PK\x03\x04\xff\xfe")
+    result = CliRunner().invoke(app, ["check", str(sc), str(workbook)])
+    assert result.exit_code == 2 and "is a spreadsheet, not a CSV file" in result.output
+    assert "roster rebuild" in result.output
+
+
+def test_a_cost_term_missing_from_the_summary_is_said_to_be(solved: Path) -> None:
+    sc = make(weeks=WEEKS, **_with_minimums(scenario_data()))
+    tables = read_tables(solved)
+    del tables["summary"]["cost_terms"]["hotel"]
+    (problem,) = [v for v in check(sc, tables) if v.rule == "cost_terms"]
+    assert "summary.json gives no `hotel` cost term" in problem.message and "None" not in problem.message
 
 
 def test_unknown_ids_in_a_roster_are_bad_input(tmp_path: Path) -> None:

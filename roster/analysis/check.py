@@ -725,9 +725,8 @@ class _Checker:
         terms = summary.get("cost_terms", {})
         for term, value in report.cost_terms.items():
             if terms.get(term) != value:
-                self.flag(
-                    "cost_terms", f"summary.json gives {term} £{terms.get(term)}, the roster costs £{value}"
-                )
+                said = f"gives {term} £{terms[term]}" if term in terms else f"gives no `{term}` cost term"
+                self.flag("cost_terms", f"summary.json {said}, the roster costs £{value}")
         if summary.get("objective") != report.objective:
             self.flag(
                 "objective",
