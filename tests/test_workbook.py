@@ -443,6 +443,10 @@ def test_commands_that_take_a_scenario_take_a_workbook_and_a_csv_folder(tmp_path
     assert code == 0
     objectives = json.loads(output)["metrics"]["objective"]
     assert len(set(objectives)) == 1
+    # a CSV written into the folder would be read as one of its sheets next time: refused
+    code, output = run("travel", str(folder), "--out", str(folder / "todo.csv"))
+    assert code == 2 and "where it would be read as one of its sheets" in " ".join(output.split())
+    assert not (folder / "todo.csv").exists()
 
 
 @pytest.mark.parametrize("kind", ["a link to nothing", "a link to itself", "a pipe", "an unclosed quote"])

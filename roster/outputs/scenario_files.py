@@ -488,6 +488,12 @@ def check_writable(
         raise FolderError(
             f"{path} is the file the scenario was read from: roster never writes over its input"
         )
+    folders = {Path(p).resolve().parent for p in inputs if Path(p).suffix.lower() == ".csv"}
+    if here.suffix.lower() == ".csv" and here.parent in folders:
+        raise FolderError(
+            f"{path} is inside the folder of CSV files the scenario was read from, where it would be"
+            " read as one of its sheets: give a file outside it"
+        )
     if path.exists() and not force:
         raise FolderError(f"{path} already exists: give --force to replace it, or another file name")
     if not path.parent.exists():
