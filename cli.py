@@ -1146,6 +1146,8 @@ def _check_junit(path: Path, root: Path) -> None:
     of an earlier run is replaced, as CI runs it again and again)."""
     if path.is_dir() or not path.parent.is_dir():
         raise fail(f"--junit: {path} is not a file in an existing folder")
+    if not os.access(path.parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise fail(f"--junit: {path} cannot be written (permission denied): give a file you can write")
     if path.resolve().is_relative_to(root.resolve()):
         raise fail(
             f"--junit: {path} is inside {root}, the folder of sample scenarios it reads: give a file outside it"
