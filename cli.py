@@ -912,9 +912,21 @@ def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> P
         return given
     recorded = summary.get("scenario")
     file = recorded.get("file") if isinstance(recorded, dict) else None
-    if not isinstance(file, str) or not Path(file).is_file():
+    if not isinstance(file, str) or not file:
         raise fail(
             f"{folder}/summary.json does not say which scenario it was solved from: give --scenario FILE"
+        )
+    if not Path(file).is_file():
+        raise fail(f"{folder} was solved from {file}, which is no longer there: give --scenario FILE")
+    try:
+        changed = Path(file).stat().st_mtime > (folder / "summary.json").stat().st_mtime
+    except OSError:
+        changed = False
+    if changed:
+        console.print(
+            f"[yellow]note:[/] {escape(file)} changed after {escape(str(folder))} was solved from it:"
+            " the repairs keep to it as it is now.",
+            highlight=False,
         )
     return Path(file)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -528,6 +529,23 @@ def test_replace_bad_requests_are_bad_input(tmp_path: Path, args: list[str], wor
     code, output = run("replace", str(published), *args, "--out", str(tmp_path / "out"))
     assert code == 2 and words in output and "Traceback" not in output, output
     assert not (tmp_path / "out").exists()
+
+
+def test_replace_says_when_the_scenario_changed_after_the_folder_was_solved(tmp_path: Path) -> None:
+    """The repairs keep to the scenario as it is now: said, not silent; a scenario gone is named."""
+    scenario = tmp_path / "small.yaml"
+    scenario.write_bytes((SCENARIOS / "small.yaml").read_bytes())
+    out = tmp_path / "out"
+    assert run("solve", str(scenario), "--out", str(out), "--deterministic", "--quiet")[0] == 0
+    first = sorted(rows_of(out))[0]
+    ask = ["replace", str(out), first[0], "--inspection", first[1], "--deterministic"]
+    later = (out / "summary.json").stat().st_mtime + 60
+    os.utime(scenario, (later, later))  # edited after the solve
+    code, output = run(*ask, "--out", str(tmp_path / "a"))
+    assert code in (0, 1) and f"{scenario} changed after {out} was solved from it" in " ".join(output.split())
+    scenario.unlink()
+    code, output = run(*ask, "--out", str(tmp_path / "b"))
+    assert code == 2 and "which is no longer there: give --scenario FILE" in " ".join(output.split())
 
 
 def test_repairs_of_a_replanned_folder_say_what_now_costs_beside_its_summarys_cost(tmp_path: Path) -> None:
