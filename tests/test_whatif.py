@@ -154,6 +154,16 @@ def test_variant_errors_name_the_variant_file_and_line(
     assert result.exit_code == 2 and f"variant.yaml:{line}" in result.output
 
 
+@pytest.mark.parametrize("base", ["plan.xlsx", "plan"])
+def test_a_variant_of_a_workbook_or_csv_folder_is_told_to_import_it_first(tmp_path: Path, base: str) -> None:
+    """It said `is not UTF-8` of a workbook and `no base scenario` of a folder."""
+    (tmp_path / "plan.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "plan").mkdir()
+    path = write(tmp_path / "variant.yaml", f"extends: {base}\n")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and f"roster import {base}" in " ".join(result.output.split()), result.output
+
+
 def test_error_in_the_base_names_the_base(tmp_path: Path) -> None:
     write(tmp_path / "base.yaml", BASE.replace("kent-police, week", "kent-polise, week"))
     path = write(tmp_path / "variant.yaml", "extends: base.yaml\nname: v\n")

@@ -301,6 +301,18 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = (), text: str
         raise ScenarioError(
             [Problem(str(path), line, "extends", f"`{tree['extends']}` extends itself (a cycle of variants)")]
         )
+    if is_workbook(base_path) and base_path.exists():
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "extends",
+                    f"`{tree['extends']}` is a workbook or a folder of CSV files: a what-if extends a YAML"
+                    f" scenario; write it as one first (`roster import {tree['extends']}`) and extend that",
+                )
+            ]
+        )
     if not base_path.is_file():
         raise ScenarioError(
             [
