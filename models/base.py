@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 import unicodedata
@@ -125,9 +126,18 @@ def did_you_mean(
     The one place every "unknown key, id, rank or place" message gets its suggestion from.
     `shown` maps a name matched to the name shown (a place's folded key to its proper name).
     """
-    close = difflib.get_close_matches(word, [str(o) for o in options], n=n, cutoff=cutoff)
-    names = [shown.get(c, c) if shown else c for c in close]
+    listed = [str(o) for o in options]
+    close = difflib.get_close_matches(word, listed, n=n, cutoff=cutoff)
+    words = _words(word)
+    if len(words) > 1:  # `hampshire-police`: `hampshire-and-isle-of-wight-police` holds both its words
+        holding = [o for o in listed if o not in close and words <= _words(o)]
+        close = sorted(holding, key=len)[:n] + close
+    names = list(dict.fromkeys(shown.get(c, c) if shown else c for c in close))[: max(n, 1)]
     return f"; did you mean {', '.join(f'`{c}`' for c in names)}?" if names else ""
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[-_ ]+", text.casefold()) if w}
 
 
 def annotation_args(annotation: Any) -> list[Any]:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from models import bundled_bodies
+from models.base import did_you_mean
 from roster.loading import Overrides, ScenarioError, load_scenario
 
 BASE = """\
@@ -636,3 +638,15 @@ def test_a_plain_replan_finds_its_published_roster_without_every_key_s_line(tmp_
     assert isinstance(source, KeyLines) and source._lines is None
     assert scenario.file_of("baseline.roster") == str(path)
     assert scenario.where("baseline.roster").startswith(f"{path}:")  # worked out when asked
+
+
+def test_a_suggestion_holding_every_word_of_the_unknown_name_comes_first_and_none_twice() -> None:
+    """`hampshire-police` was offered Cheshire and Northamptonshire, not Hampshire and Isle of
+    Wight; a place named twice in the index was offered twice."""
+    bodies = [b.id for b in bundled_bodies()]
+    hint = did_you_mean("hampshire-police", bodies, n=3)
+    assert hint.startswith("; did you mean `hampshire-and-isle-of-wight-police`")
+    assert did_you_mean(
+        "prestonn", ["preston", "prestonpans", "preston-2"], n=3, shown={"preston-2": "preston"}
+    ) == ("; did you mean `preston`, `prestonpans`?")
+    assert did_you_mean("zzz", bodies) == ""
