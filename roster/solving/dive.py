@@ -150,10 +150,12 @@ def lp_rows(model: cp_model.CpModel) -> Rows:
 @dataclass(frozen=True)
 class Relaxation:
     """The LP's optimal solution: each column's value and its reduced cost (what a unit more of
-    it would add to the LP's optimum, for a column at its lower bound)."""
+    it would add to the LP's optimum, for a column at its lower bound), and each row's dual (what
+    a unit more of its bound would take off it)."""
 
     values: list[float]
     reduced: list[float]
+    duals: list[float]
 
 
 def solve_lp(rows: Rows) -> Relaxation | None:
@@ -186,7 +188,7 @@ def solve_lp(rows: Rows) -> Relaxation | None:
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = h.getSolution()
-    return Relaxation(list(solution.col_value), list(solution.col_dual))
+    return Relaxation(list(solution.col_value), list(solution.col_dual), list(solution.row_dual))
 
 
 def lower_bound(rows: Rows, values: Sequence[float]) -> float:
