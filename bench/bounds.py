@@ -17,7 +17,7 @@ formulation), two blocks of 26 weeks £478,881, the optimum £478,903: 94% of th
 inside half-years, which on their own prove in under a second. One search tree must close the
 gap of every cluster of weeks together (its tree multiplies), which is why a year takes seconds
 and 104 weeks a minute. Given to CP-SAT as cuts, these block bounds stall its search (its LP
-becomes degenerate on them): see the README, "Why years take longer than 3 s to prove".
+becomes degenerate on them): see the README, "Why years 2 and 3 take longer than 3 s to prove".
 """
 
 from __future__ import annotations
