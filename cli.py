@@ -162,28 +162,21 @@ def validate(
             style = "red" if fixed > cap else ""
             weeks.add_row(monday, str(fixed), str(windowed), str(cap), style=style)
         console.print(weeks)
-        table = Table(
-            "inspection",
-            "body",
-            "weeks",
-            "team",
-            "eligible",
-            "commute",
-            "hotel",
-            "night before",
-            title="Eligibility",
-        )
+        table = Table(title="Eligibility")
+        table.add_column("inspection", overflow="fold")  # an id wraps rather than loses its end
+        for heading in ("body", "weeks", "team", "eligible", "commute / hotel / night before"):
+            table.add_column(heading)
         for item in view.inspections:
             team = (
                 str(item.team_min) if item.team_min == item.team_max else f"{item.team_min}-{item.team_max}"
             )
             table.add_row(
-                item.inspection,
-                item.body,
+                escape(item.inspection),
+                escape(item.body),
                 item.weeks,
                 team,
                 f"[red]{item.eligible}[/]" if item.short else str(item.eligible),
-                *[str(item.arrangements.get(a, 0)) for a in Arrangement],
+                " / ".join(str(item.arrangements.get(a, 0)) for a in Arrangement),
             )
         console.print(table)
         for note in view.notes:

@@ -232,3 +232,19 @@ def test_no_command_writes_over_a_roster_or_sample_it_reads(tmp_path: Path) -> N
     for _ in range(2):  # an earlier report is replaced, as CI runs it again
         assert run("regress", "--scenarios", str(samples), "--jobs", "1", "--junit", str(report))[0] == 0
     assert b"<testsuite" in report.read_bytes()
+
+
+def test_validate_names_bodies_and_weeks_so_the_eligibility_table_fits_a_terminal() -> None:
+    """Bodies by the names the grid uses and weeks by day and month (ids and ISO dates wrapped every
+    cell at 80 columns); a horizon over two years gives the year."""
+    from roster.analysis.overview import overview
+    from roster.facts import Facts
+    from roster.loading import load_scenario
+
+    small = {
+        i.inspection: i for i in overview(Facts(load_scenario(ROOT / "scenarios" / "small.yaml"))).inspections
+    }
+    assert (small["peel-kent"].body, small["peel-kent"].weeks) == ("Kent", "14 Sep")
+    assert (small["frs-kent"].body, small["frs-kent"].weeks) == ("Kent Fire", "14 Sep–21 Sep")
+    code, output = run("validate", str(ROOT / "scenarios" / "small.yaml"))
+    assert code == 0 and "14 Sep–28 Sep" in output and "0 / 2 / 2" in output

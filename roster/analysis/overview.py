@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from roster.facts import Arrangement, Facts
+from roster.labels import short_body_name
 
 
 @dataclass(frozen=True)
 class InspectionOverview:
     inspection: str
-    body: str
-    weeks: str
+    body: str  # the body's name as the roster's grid shows it (`Kent`, `Kent Fire`)
+    weeks: str  # the Mondays it may run in: `14 Sep`, or `14 Sep–28 Sep` for a window
     team_min: int
     team_max: int
     eligible: int
@@ -82,16 +84,26 @@ def overview(facts: Facts) -> Overview:
     pairs = {(s, insp.body) for insp in scenario.inspections for s in eligible_people.get(insp.id, set())}
     crossings = (facts.trip(s, b).crossing for s, b in pairs)
     result.crossings = dict(Counter(place for place in crossings if place is not None))
+    years = scenario.start.year != scenario.end.year
     for insp in scenario.inspections:
         people = sorted(eligible_people.get(insp.id, set()))
         mix = Counter(facts.trip(s, insp.body).arrangement for s in people)
-        weeks = facts.allowed_weeks(insp.id)
-        label = scenario.mondays[weeks[0]].isoformat()
-        if len(weeks) > 1:
-            label += f" … {scenario.mondays[weeks[-1]].isoformat()}"
+        weeks = [scenario.mondays[w] for w in facts.allowed_weeks(insp.id)]
+        label = "–".join(_day(d, years) for d in ([weeks[0], weeks[-1]] if len(weeks) > 1 else weeks[:1]))
         result.inspections.append(
             InspectionOverview(
-                insp.id, insp.body, label, insp.team_min, insp.team_max, len(people), dict(mix)
+                insp.id,
+                short_body_name(scenario.body(insp.body).label),
+                label,
+                insp.team_min,
+                insp.team_max,
+                len(people),
+                dict(mix),
             )
         )
     return result
+
+
+def _day(monday: dt.date, year: bool) -> str:
+    """`14 Sep`, with the year (`14 Sep 26`) when the horizon spans two."""
+    return f"{monday.day} {monday:%b %y}" if year else f"{monday.day} {monday:%b}"
