@@ -462,6 +462,20 @@ def check(
                 f"[green]valid[/]: {escape(str(roster))} breaks no rule of {escape(str(scenario))}",
                 highlight=False,
             )
+            unfilled = [
+                f"{n:,} {what}"
+                for n, what in (
+                    (report.shortfall_places, "team place(s)"),
+                    (report.experienced_missing, "experienced member(s)"),
+                )
+                if n
+            ]
+            if unfilled:
+                console.print(
+                    f"[yellow]note:[/] it leaves {' and '.join(unfilled)} unfilled: shortfalls, which break"
+                    " no rule but are priced (above); `roster rebuild` lists each with its reason",
+                    highlight=False,
+                )
         else:
             console.print(f"[red]{report.count:,} problem(s)[/] in {escape(str(roster))}", highlight=False)
     if report.rules["input"]:

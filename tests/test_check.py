@@ -196,6 +196,12 @@ def test_cli_checks_a_hand_made_three_column_roster(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(sc), str(good)])
     assert result.exit_code == 0, result.output
     assert "valid" in result.output and "objective" in result.output
+    assert "unfilled: shortfalls" not in " ".join(result.output.split())
+    empty = tmp_path / "empty.csv"  # valid (no rule broken), but every place unfilled: said so
+    empty.write_text("inspection,week,secondee\n")
+    result = CliRunner().invoke(app, ["check", str(sc), str(empty)])
+    assert result.exit_code == 0 and "valid" in result.output, result.output
+    assert "team place(s)" in result.output and "unfilled: shortfalls" in " ".join(result.output.split())
     bad = tmp_path / "bad.csv"
     add(base_roster(), "e0", 0, "a").to_csv(bad, index=False)
     result = CliRunner().invoke(app, ["check", str(sc), str(bad), "--json"])
