@@ -199,7 +199,10 @@ def test_cli_checks_a_hand_made_three_column_roster(tmp_path: Path) -> None:
     assert "unfilled: shortfalls" not in " ".join(result.output.split())
     empty = tmp_path / "empty.csv"  # valid (no rule broken), but every place unfilled: said so
     empty.write_text("inspection,week,secondee\n")
-    result = CliRunner().invoke(app, ["check", str(sc), str(empty)])
+    result = CliRunner().invoke(
+        app,
+        ["check", str(write_scenario(tmp_path / "min.yaml", _with_minimums(scenario_data()))), str(empty)],
+    )
     assert result.exit_code == 0 and "valid" in result.output, result.output
     assert "team place(s)" in result.output and "unfilled: shortfalls" in " ".join(result.output.split())
     bad = tmp_path / "bad.csv"
