@@ -339,6 +339,21 @@ def test_a_cell_names_a_body_or_an_inspection_or_is_refused_by_its_cell(
         assert code in (0, 1) and "Traceback" not in output, output
 
 
+def test_one_secondee_on_one_inspection_in_two_weeks_is_refused_by_both_cells(
+    workbook: Path, tmp_path: Path
+) -> None:
+    """It was refused without a cell: `ab is listed twice on peel-kent`."""
+    body = {i.id: i.body for i in load_scenario(SMALL).inspections}
+    s, i, w = next((r["secondee"], r["inspection"], r["week"]) for r in rows(workbook / "roster.csv"))
+    doing = {(r["secondee"], r["week"]): r["activity"] for r in rows(workbook / "weeks.csv")}
+    other = next(u for (who, u), what in sorted(doing.items()) if who == s and what == "off")
+    path = edited_grid(workbook, tmp_path, {(s, other): body[i]})  # the same body in another week
+    code, output = run("rebuild", str(SMALL), str(path), "--out", str(tmp_path / "out"))
+    text = " ".join(output.split())
+    assert code == 2 and " and " in text and "but an inspection runs in one week: clear one" in text, output
+    assert text.count("Roster!") == 1 and not (tmp_path / "out").exists()
+
+
 def test_a_bad_header_or_secondee_is_refused_by_its_cell(workbook: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -266,10 +266,19 @@ def roster_from_workbook(
             " weeks rather than delete it)"
         )
     out: list[tuple[str, str, str]] = []
+    at: dict[tuple[str, str], tuple[str, str]] = {}  # (secondee, inspection) -> its cell and week
+    names = {p.id: p.label for p in scenario.secondees}
     for cell, ident, week, inspection, problem in cells.read(named):
         if problem:
             problems.append(f"{where}{cell}: {problem}")
+        elif (ident, inspection) in at:  # the checker would say so without a cell to look at
+            other, when = at[(ident, inspection)]
+            problems.append(
+                f"{where}{other} and {cell}: {names.get(ident, ident)} is on {inspection} in the weeks of"
+                f" {when} and {week}, but an inspection runs in one week: clear one of the two cells"
+            )
         else:
+            at[(ident, inspection)] = (cell, week)
             out.append((inspection, week, ident))
     if problems:
         shown = problems[:SHOWN_PROBLEMS]
