@@ -344,7 +344,7 @@ def test_one_secondee_on_one_inspection_in_two_weeks_is_refused_by_both_cells(
 ) -> None:
     """It was refused without a cell: `ab is listed twice on peel-kent`."""
     body = {i.id: i.body for i in load_scenario(SMALL).inspections}
-    s, i, w = next((r["secondee"], r["inspection"], r["week"]) for r in rows(workbook / "roster.csv"))
+    s, i = next((r["secondee"], r["inspection"]) for r in rows(workbook / "roster.csv"))
     doing = {(r["secondee"], r["week"]): r["activity"] for r in rows(workbook / "weeks.csv")}
     other = next(u for (who, u), what in sorted(doing.items()) if who == s and what == "off")
     path = edited_grid(workbook, tmp_path, {(s, other): body[i]})  # the same body in another week
