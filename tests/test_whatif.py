@@ -164,6 +164,21 @@ def test_a_variant_of_a_workbook_or_csv_folder_is_told_to_import_it_first(tmp_pa
     assert result.exit_code == 2 and f"roster import {base}" in " ".join(result.output.split()), result.output
 
 
+def test_a_variant_s_unknown_ids_and_its_other_mistakes_come_in_one_pass(tmp_path: Path) -> None:
+    """The rules' unknown keys were said only once the unknown ids were mended."""
+    write(tmp_path / "base.yaml", BASE)
+    path = write(
+        tmp_path / "variant.yaml",
+        "extends: base.yaml\nremove: {secondees: [nobody]}\n"
+        "change: {inspections: {peel-kentt: {week: 2026-09-21}}}\n"
+        "rules: {max_inspection_per_week: 5}\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    keys = [p.key for p in info.value.problems]
+    assert keys == ["remove.secondees[0]", "change.inspections.peel-kentt", "rules.max_inspection_per_week"]
+
+
 def test_error_in_the_base_names_the_base(tmp_path: Path) -> None:
     write(tmp_path / "base.yaml", BASE.replace("kent-police, week", "kent-polise, week"))
     path = write(tmp_path / "variant.yaml", "extends: base.yaml\nname: v\n")

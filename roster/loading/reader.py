@@ -330,7 +330,7 @@ def resolve(path: Path, origins: Origins, seen: tuple[Path, ...] = (), text: str
             [Problem(str(base_path), 1, "", "a base scenario must be a mapping of scenario keys")]
         )
     try:
-        return Merger(origins).merge(base, tree, str(path))
+        return Merger(origins).merge(base, tree, str(path), defer=True)
     except VariantError as exc:
         raise ScenarioError(
             [Problem(e.file, e.line, e.key, e.message) for e in sorted(exc.every, key=_line_of)]
@@ -598,12 +598,19 @@ def _located(path: Path, text: str, overrides: Overrides | None) -> tuple[Scenar
         if not isinstance(tree, CommentedMap):
             raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of scenario keys")])
         try:
-            tree = Merger(origins).merge(tree, variant, "<command line>")
+            tree = Merger(origins).merge(tree, variant, "<command line>", defer=True)
         except VariantError as exc:
             raise ScenarioError(
                 [Problem(e.file, e.line, e.key, e.message) for e in sorted(exc.every, key=_line_of)]
             ) from None
-    scenario = validate_data(plain(tree), tree, origins)
+    # The variants' entries that name nothing, with the merged scenario's own problems: one pass.
+    named = [Problem(e.file, e.line, e.key, e.message) for e in sorted(origins.deferred, key=_line_of)]
+    try:
+        scenario = validate_data(plain(tree), tree, origins)
+    except ScenarioError as exc:
+        raise ScenarioError([*named, *exc.problems]) from None
+    if named:
+        raise ScenarioError(named)
     scenario.set_source(key_lines(tree, origins))
     scenario.set_notes(origins.notes)
     return scenario, origins.removed

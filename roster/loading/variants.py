@@ -65,6 +65,9 @@ class Origins:
     changed: dict[int, tuple[str, Any]] = field(default_factory=dict)
     """Each item a variant's `change:` rewrote (by node), with the variant's key for it
     (`change.inspections.peel-kent`) and the mapping of keys the change gives."""
+    deferred: list[VariantError] = field(default_factory=list)
+    """The `remove:` and `change:` entries that name nothing (each left out of the merge), kept to
+    be reported with the merged scenario's own problems, in one pass."""
 
     def mark(self, node: Any, file: str) -> None:
         """Record that `node` and everything under it come from `file`."""
@@ -168,8 +171,13 @@ class Merger:
 
     # ------------------------------------------------------------ the merge
 
-    def merge(self, base: CommentedMap, variant: CommentedMap, file: str) -> CommentedMap:
-        """Apply a variant to its (already resolved) base tree."""
+    def merge(
+        self, base: CommentedMap, variant: CommentedMap, file: str, defer: bool = False
+    ) -> CommentedMap:
+        """Apply a variant to its (already resolved) base tree. An entry of `remove:` or `change:`
+        that names nothing is left out and raised (`VariantError`, with every other one found);
+        with `defer`, added to `origins.deferred` instead, for the caller to report beside the
+        merged scenario's own problems."""
         merged = self.new_map()
         for key in base:
             value = base[key]
@@ -191,7 +199,9 @@ class Merger:
         self.found = []
         self._remove(merged, variant, file)
         self._change(merged, variant, file)
-        if self.found:
+        if self.found and defer:
+            self.origins.deferred += self.found
+        elif self.found:
             first, *others = self.found
             first.also = others
             raise first
@@ -323,6 +333,7 @@ class Merger:
                     f" {singular} has (or `remove:` the other one)",
                 )
             )
+            seq[index]["id"] = ident  # kept, so that the merged scenario's own checks do not say it again
 
 
 def _flow(items: CommentedSeq) -> str:
