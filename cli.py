@@ -336,6 +336,11 @@ def solve(
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
+    except (
+        WrittenThenInterrupted
+    ):  # the roster is written: an earlier run's no-roster record goes all the same
+        remove_stale(folder)
+        raise
     if quiet:
         show_status(console, tables)
     else:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -187,12 +188,14 @@ def test_a_place_that_cannot_hold_the_set_is_refused(
         (tmp_path / "ro").mkdir(mode=0o555)
         target = tmp_path / "ro" / "out"
     before = contents(target) if target.is_dir() else None
-    with pytest.raises(FolderError):
-        write_folder(target, two_sets[0], inputs)
-    if before is not None:
-        assert contents(target) == before
-    if case == "read-only":
-        target.chmod(0o755)
+    try:
+        with pytest.raises(FolderError):
+            write_folder(target, two_sets[0], inputs)
+        if before is not None:
+            assert contents(target) == before
+    finally:
+        if case == "read-only":
+            target.chmod(0o755)  # for tmp_path's own clean-up
 
 
 def test_a_folder_given_by_a_link_is_written_where_the_link_points(
@@ -203,9 +206,34 @@ def test_a_folder_given_by_a_link_is_written_where_the_link_points(
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to("real")
     for files in two_sets:
-        write_folder(tmp_path / "link", files)
+        written = write_folder(tmp_path / "link", files)
         assert (tmp_path / "link").is_symlink() and contents(tmp_path / "real") == as_bytes(files)
+        assert {p.parent for p in written if p.suffix == ".csv"} == {tmp_path / "link"}  # as given
     assert sorted(p.name for p in tmp_path.iterdir()) == [".real.lock", "link", "real"]
+    code, output = run("report", str(tmp_path / "link"), "--format", "html")  # was a ValueError traceback
+    assert code == 0 and "Traceback" not in output and (tmp_path / "real" / "report.html").is_file(), output
+
+
+def test_a_command_stopped_while_its_folder_is_written_exits_130_with_the_folder_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the command itself: the folder whole, the stale no-roster record removed, 130."""
+    import cli
+
+    small = str(SCENARIOS / "small.yaml")
+    out = tmp_path / "out"
+    (tmp_path / "out-no-roster").mkdir()  # an earlier run's record that found no roster
+    (tmp_path / "out-no-roster" / "summary.json").write_text(json.dumps({"status": "infeasible"}))
+    real = write_folder
+
+    def stopped(target: Path, files: dict[str, str], *args: Any, **kwargs: Any) -> list[Path]:
+        return real(target, files, *args, extend=lambda _staging: os.kill(os.getpid(), signal.SIGINT))
+
+    monkeypatch.setattr(cli, "write_folder", stopped)
+    code = cli.run(["solve", small, "--out", str(out), "--deterministic", "--quiet"])
+    assert code == 130
+    assert (out / "roster.csv").is_file() and (out / "summary.json").is_file()
+    assert not (tmp_path / "out-no-roster").exists()
 
 
 def run(*args: str) -> tuple[int, str]:

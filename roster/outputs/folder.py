@@ -84,11 +84,11 @@ class FolderBusy(FolderError):
 
 
 class WrittenThenInterrupted(Exception):
-    """Ctrl-C or SIGTERM came while a folder was being written: it was finished and swapped in
-    whole first, and the command stops now (exit 130) instead of going on."""
+    """Ctrl-C or SIGTERM came while a folder was being written (or removed): that was finished
+    first, and the command stops now (exit 130) instead of going on."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(f"interrupted: {folder}/ was finished first, whole, then the command stopped")
+    def __init__(self, folder: Path, done: str) -> None:
+        super().__init__(f"interrupted: {folder}/ was {done} first, then the command stopped")
         self.folder = folder
 
 
@@ -115,11 +115,10 @@ def write_folder(
     FolderBusy
         When another process is writing into `target`.
     """
-    target = Path(target)
-    check_target(target, inputs)
-    if target.is_symlink():  # written where the link points, which stays a link
-        target = target.resolve()
-    with _locked(target), _signals_deferred(target):
+    given = Path(target)
+    check_target(given, inputs)
+    target = given.resolve() if given.is_symlink() else given  # where a link points: it stays a link
+    with _locked(target), _signals_deferred(given, "written whole"):
         _clean_leftovers(target)
         staging = target.parent / f".{target.name}.new-{os.getpid()}"
         try:
@@ -135,7 +134,7 @@ def write_folder(
             raise FolderError(f"{target}: cannot be written ({exc.strerror or exc})") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # the new set if the swap failed, else the old one
-    return [target / p for p in written]
+    return [given / p for p in written]
 
 
 NO_ROSTER_SUFFIX = "-no-roster"
@@ -157,7 +156,7 @@ def remove_stale(folder: Path) -> Path | None:
     if not _only_a_no_roster_run(stale):
         return None
     try:
-        with _locked(stale), _signals_deferred(stale):
+        with _locked(stale), _signals_deferred(stale, "removed"):
             if not _only_a_no_roster_run(stale):
                 return None
             shutil.rmtree(stale)
@@ -174,16 +173,23 @@ def _only_a_no_roster_run(stale: Path) -> bool:
     if status is None or status.has_roster:
         return False
     try:
-        names = list(stale.iterdir())
-        calendars = stale / CALENDAR_DIR
-        events = list(calendars.rglob("*")) if calendars.is_dir() and not calendars.is_symlink() else []
+        return not strangers(stale) and not any(p.is_symlink() for p in stale.iterdir())
     except OSError:
         return False
-    if any(p.name not in KNOWN or p.is_symlink() for p in names):
-        return False
-    return all(
-        p.is_file() and not p.is_symlink() and p.suffix == ".ics" and p.parent == calendars for p in events
-    )
+
+
+def strangers(folder: Path) -> list[str]:
+    """What `folder` holds that roster does not write there: any name but its own files at the
+    top, and anything in calendars/ but the `.ics` files it writes (a link counts as a stranger)."""
+    found = sorted(p.name for p in folder.iterdir() if p.name not in KNOWN)
+    calendars = folder / CALENDAR_DIR
+    if calendars.is_dir() and not calendars.is_symlink():
+        found += sorted(
+            p.relative_to(folder).as_posix()
+            for p in calendars.rglob("*")
+            if p.is_symlink() or not (p.is_file() and p.suffix == ".ics" and p.parent == calendars)
+        )
+    return found
 
 
 def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
@@ -202,31 +208,32 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
         here = target.resolve()
     except (OSError, RuntimeError) as exc:  # a loop of symbolic links
         raise FolderError(f"{target}: cannot be used as a folder ({exc})") from None
+    if target.is_symlink() and not os.access(here.parent, os.W_OK | os.X_OK):  # written where it points
+        raise FolderError(f"{target}: {here.parent}, where it points, cannot be written (permission denied)")
     for path in inputs:
         if path.exists() and (here == path.resolve() or here in path.resolve().parents):
             raise FolderError(
                 f"{path} is inside the output folder {target}, which is written as a whole:"
                 " move the file, or give --out another folder"
             )
-    if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:
+    if target.is_dir():
+        _replaceable(target)
+
+
+def _replaceable(target: Path) -> None:
+    """Refuse a folder that a write would replace but should not: one made read-only (its mode
+    bit, which says what its owner meant: access checks pass for root whatever it says), or one
+    holding files roster did not write."""
+    if not target.stat().st_mode & stat.S_IWUSR:
         raise FolderError(
             f"{target} is read-only (kept as it is?): make it writable (chmod u+w) or write elsewhere"
         )
-    if target.is_dir():
-        strangers = sorted(p.name for p in target.iterdir() if p.name not in KNOWN)
-        calendars = target / CALENDAR_DIR
-        if calendars.is_dir() and not calendars.is_symlink():
-            strangers += sorted(
-                p.relative_to(target).as_posix()
-                for p in calendars.rglob("*")
-                if p.is_symlink() or not (p.is_file() and p.suffix == ".ics" and p.parent == calendars)
-            )
-        if strangers:
-            shown = first_few(strangers)
-            raise FolderError(
-                f"{target} holds files roster did not write ({shown}); a solve replaces the whole"
-                " folder, so give --out a new folder or one that only holds roster's files"
-            )
+    found = strangers(target)
+    if found:
+        raise FolderError(
+            f"{target} holds files roster did not write ({first_few(found)}); a solve replaces the whole"
+            " folder, so give --out a new folder or one that only holds roster's files"
+        )
 
 
 @contextlib.contextmanager
@@ -250,9 +257,9 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_deferred(folder: Path) -> Iterator[None]:
-    """Hold off Ctrl-C and SIGTERM until `folder` is swapped in (or removed); then, when one came,
-    stop the command (`WrittenThenInterrupted`) rather than let it go on."""
+def _signals_deferred(folder: Path, done: str) -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM until `folder` is swapped in (or removed: `done` says which);
+    then, when one came, stop the command (`WrittenThenInterrupted`) rather than let it go on."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -268,7 +275,7 @@ def _signals_deferred(folder: Path) -> Iterator[None]:
         for s, handler in previous.items():
             signal.signal(s, handler)
     if caught:
-        raise WrittenThenInterrupted(folder)
+        raise WrittenThenInterrupted(folder, done)
 
 
 def _clean_leftovers(target: Path) -> None:
