@@ -226,8 +226,8 @@ def test_a_command_stopped_while_its_folder_is_written_exits_130_with_the_folder
     (tmp_path / "out-no-roster" / "summary.json").write_text(json.dumps({"status": "infeasible"}))
     real = write_folder
 
-    def stopped(target: Path, files: dict[str, str], *args: Any, **kwargs: Any) -> list[Path]:
-        return real(target, files, *args, extend=lambda _staging: os.kill(os.getpid(), signal.SIGINT))
+    def stopped(target: Path, files: dict[str, str], inputs: Any = (), **_: Any) -> list[Path]:
+        return real(target, files, inputs, extend=lambda _staging: os.kill(os.getpid(), signal.SIGINT))
 
     monkeypatch.setattr(cli, "write_folder", stopped)
     code = cli.run(["solve", small, "--out", str(out), "--deterministic", "--quiet"])
