@@ -55,6 +55,7 @@ from roster.outputs.folder import (
     read_tables,
     remove_stale,
     safe_name,
+    solved_from,
     workbook_saved_after,
     write_folder,
 )
@@ -65,6 +66,7 @@ from roster.outputs.terminal import (
     show_changes,
     show_repairs,
     show_roster,
+    show_side_by_side,
     show_status,
 )
 from roster.solving import ConfigError, Result, SolveConfig, Status
@@ -336,9 +338,8 @@ def solve(
         )
     except FolderError as exc:
         raise fail(str(exc)) from None
-    except (
-        WrittenThenInterrupted
-    ):  # the roster is written: an earlier run's no-roster record goes all the same
+    except WrittenThenInterrupted:
+        # the roster is written: an earlier run's record that found none goes all the same
         remove_stale(folder)
         raise
     if quiet:
@@ -390,9 +391,8 @@ def _baseline_of(summary: dict[str, Any]) -> Path | None:
     given = baseline.get("roster") if isinstance(baseline, dict) else None
     if not isinstance(given, str):
         return None
-    recorded = summary.get("scenario")
-    file = recorded.get("file") if isinstance(recorded, dict) else None
-    for path in [Path(given)] + ([Path(file).parent / given] if isinstance(file, str) else []):
+    file = solved_from(summary)
+    for path in [Path(given)] + ([Path(file).parent / given] if file is not None else []):
         folder = path if path.is_dir() else path.parent
         if (folder / "roster.csv").is_file():
             return folder
@@ -563,10 +563,8 @@ def _roster_to_explain(scenario: Path, facts: Facts, roster: Path | None) -> Res
                 f"--roster: {folder} has no summary.json: explain reads a folder a solve or a rebuild wrote;"
                 f" for a roster made by hand, `roster rebuild {scenario} {folder}/roster.csv --out DIR` first"
             )
-        solved = (
-            (summary.get("scenario") or {}).get("file") if isinstance(summary.get("scenario"), dict) else None
-        )
-        if isinstance(solved, str) and solved and Path(solved).resolve() != scenario.resolve():
+        solved = solved_from(summary)
+        if solved is not None and Path(solved).resolve() != scenario.resolve():
             raise fail(f"--roster: {folder} was solved from {solved}, not {scenario}: explain that scenario")
         raise fail(
             f"--roster: {folder} was solved from other inputs (another version of {scenario}, --set or"
@@ -596,14 +594,6 @@ def _no_roster_to_explain(where: str, status: Status, infeasibility: Mapping[str
     if isinstance(message, str):
         console.print(message, highlight=False, markup=False)
     raise typer.Exit(EXIT_UNMET)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 @app.command()
@@ -700,11 +690,11 @@ def compare(
     jobs: Annotated[int | None, typer.Option(help=JOBS_HELP, show_default=False)] = None,
 ) -> None:
     """Compare scenarios side by side: cost terms, hotel nights, travel, shortfalls, and who moved."""
+    if len(items) < 2:
+        raise fail("compare needs two or more scenarios or solved folders (roster compare A B [C...])")
     from roster.workflows.compare import comparison
     from roster.workflows.compare import outcomes as compare_outcomes
 
-    if len(items) < 2:
-        raise fail("compare needs two or more scenarios or solved folders (roster compare A B [C...])")
     count = _jobs(jobs)
     loaded = {item: scenario for item in items if (scenario := _comparable(item)) is not None}
     try:
@@ -715,32 +705,10 @@ def compare(
     if as_json:
         print(json.dumps(result, indent=2, default=str))
         return
-    _print_side_by_side(result)
+    show_side_by_side(console, result)
     for index, change in enumerate(result["changes"], start=1):
         first, other = outcomes[0], outcomes[index]
         _print_changes(change, first.names | other.names, first.bodies | other.bodies)
-
-
-def _print_side_by_side(result: dict[str, Any]) -> None:
-    """The figures of each scenario side by side, in as many tables as the terminal's width needs
-    (each repeating the figures' names), rather than one table squeezed until its cells wrap."""
-    labels = [result["labels"][key] for key in result["metrics"]]
-    cells = [[_cell(v) for v in values] for values in result["metrics"].values()]
-    label_width = max(map(len, labels)) + 4
-    widths = [
-        max(len(name), *(len(row[n]) for row in cells)) + 3 for n, name in enumerate(result["scenarios"])
-    ]
-    groups: list[list[int]] = [[]]
-    for n, width in enumerate(widths):
-        if groups[-1] and label_width + sum(widths[m] for m in groups[-1]) + width + 1 > console.width:
-            groups.append([])
-        groups[-1].append(n)
-    for part, group in enumerate(groups):
-        title = "Scenarios side by side" + (f" ({part + 1} of {len(groups)})" if len(groups) > 1 else "")
-        table = Table("", *[escape(result["scenarios"][n]) for n in group], title=title)
-        for label, row in zip(labels, cells, strict=True):
-            table.add_row(escape(label), *[escape(row[n]) for n in group])
-        console.print(table)
 
 
 def _print_changes(change: dict[str, Any], names: dict[str, str], bodies: dict[str, str]) -> None:
@@ -844,7 +812,7 @@ def replace(
     loaded = _load(path, Overrides(baseline=str(folder), frozen_before=first))
     secondee = _secondee(loaded, secondee)
     if inspection is None and week is None:
-        who = next(p.label for p in loaded.secondees if p.id == secondee)
+        who = loaded.secondee(secondee).label
         raise fail(
             f"say what {who} cannot do: --inspection ID (an inspection they cannot go on),"
             " --week MONDAY (a week they cannot work), or both"
@@ -858,7 +826,7 @@ def replace(
     except (ReplaceError, FolderError) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
-        raise fail("interrupted: nothing written", EXIT_UNMET) from None
+        raise fail("interrupted: nothing written", EXIT_INTERRUPTED) from None
     if not found:
         raise fail(f"no roster keeps every rule without `{secondee}` there", EXIT_UNMET)
     show_repairs(console, found, loaded, summary)
@@ -922,15 +890,14 @@ def _scenario_of(folder: Path, summary: dict[str, Any], given: Path | None) -> P
     """The scenario to repair with: the one given, else the one the folder records."""
     if given is not None:
         return given
-    recorded = summary.get("scenario")
-    file = recorded.get("file") if isinstance(recorded, dict) else None
-    if not isinstance(file, str) or not file:
+    file = solved_from(summary)
+    if file is None:
         raise fail(
             f"{folder}/summary.json does not say which scenario it was solved from: give --scenario FILE"
         )
     if not Path(file).is_file():
         raise fail(f"{folder} was solved from {file}, which is no longer there: give --scenario FILE")
-    try:
+    try:  # by the files' dates: a copy or checkout can date it later too, but a note is all it gives
         changed = Path(file).stat().st_mtime > (folder / "summary.json").stat().st_mtime
     except OSError:
         changed = False
@@ -1030,6 +997,9 @@ def regress(
 WORKBOOK = (".xlsx",)
 
 
+MAX_IDLE_MINUTES = 7 * 24 * 60  # the most `roster serve --idle` waits: a week
+
+
 @app.command()
 def serve(
     idle: Annotated[
@@ -1056,8 +1026,6 @@ def serve(
     code = server.serve(run_warm, idle * 60, lambda line: console.print(line, highlight=False, markup=False))
     raise typer.Exit(code)
 
-
-MAX_IDLE_MINUTES = 7 * 24 * 60
 
 WARM = (
     "highspy",  # the LP rounding of a large model
@@ -1431,9 +1399,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         app(argv)
         return 0
-    except (
-        WrittenThenInterrupted
-    ) as exc:  # Ctrl-C or SIGTERM while a folder was written: it was finished first
+    except WrittenThenInterrupted as exc:
+        # Ctrl-C or SIGTERM while a folder was written: it was finished first
         errors.print(escape(str(exc)), highlight=False)
         return EXIT_INTERRUPTED
     except SystemExit as exc:

@@ -301,7 +301,7 @@ def test_report_refuses_a_folder_edited_since_it_was_written(tmp_path: Path) -> 
     assert code == 2 and "bookings.csv is missing and roster.csv changed" in " ".join(output.split())
     (out / "bookings.csv").mkdir()  # not a file at all: bad input, not a traceback
     code, output = run("report", str(out))
-    assert code == 2 and "is not a regular file" in output and "Traceback" not in output
+    assert code == 2 and "is a folder, not a file" in output and "Traceback" not in output
 
 
 def test_report_never_writes_over_a_roster_xlsx_edited_in_excel(tmp_path: Path) -> None:

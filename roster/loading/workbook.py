@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import stat
 import zipfile
@@ -163,12 +162,13 @@ def read_grids(path: Path) -> tuple[list[Grid], list[Found]]:
 def _an_output_folder(path: Path) -> str:
     """The message for a solve's output folder given where a scenario belongs: with the scenario
     it was solved from, when its summary names one."""
+    from roster.outputs.folder import FolderError, read_summary, solved_from  # (outputs builds on loading)
+
     try:
-        scenario = json.loads((path / "summary.json").read_text(encoding="utf-8")).get("scenario") or {}
-        file = scenario.get("file") if isinstance(scenario, dict) else None
-    except (OSError, ValueError, AttributeError):
+        file = solved_from(read_summary(path / "summary.json"))
+    except FolderError:
         file = None
-    solved = f" (this one was solved from {file})" if isinstance(file, str) and file else ""
+    solved = f" (this one was solved from {file})" if file is not None else ""
     return (
         "is the output folder of a solve (roster.csv, summary.json), not a scenario: give the scenario"
         f" it was solved from{solved}, and the folder where a command asks for a roster"

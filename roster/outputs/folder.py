@@ -359,6 +359,13 @@ def _status(folder: Path) -> Status | None:
         return None
 
 
+def solved_from(summary: Mapping[str, Any]) -> str | None:
+    """The scenario file a folder's summary says it was solved from, when it names one."""
+    recorded = summary.get("scenario")
+    file = recorded.get("file") if isinstance(recorded, dict) else None
+    return file if isinstance(file, str) and file else None
+
+
 def holds_roster(folder: Path) -> bool:
     """Whether `folder` holds a solved roster (a summary with status optimal or feasible)."""
     status = _status(folder)
@@ -553,9 +560,10 @@ def edited_files(folder: Path, summary: Mapping[str, Any]) -> tuple[list[str], l
         if not path.exists():
             missing.append(str(name))
             continue
-        if not path.is_file():
-            raise FolderError(f"{path}: is not a regular file (a folder, a pipe?): roster wrote a file there")
         try:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):
+                raise FolderError(f"{path}: {frames.not_a_file(mode)}: roster wrote a file there")
             if file_sha256(path) != digest:
                 changed.append(str(name))
         except OSError as exc:

@@ -16,7 +16,7 @@ from models import bundled_bodies
 from roster.frames import rows, totals
 from roster.labels import BOOKING_LABELS, CHANGE_LABELS, STATUS_LABELS, people_labels, short_body_name
 from roster.outputs.bookings import Block, make_blocks, read_blocks
-from roster.outputs.folder import DATA_FILES, FolderError, read_tables
+from roster.outputs.folder import DATA_FILES, FolderError, read_tables, solved_from
 from roster.outputs.schema import REPORT_KEYS, WRITTEN, table_problems
 from roster.solving.result import Status
 
@@ -247,9 +247,8 @@ def _holds_roster(folder: Path, summary: dict[str, Any]) -> None:
         " wrote it found none, so there is nothing to report; no file was written"
     ]
     why = summary.get("infeasibility")
-    scenario = summary.get("scenario")
-    file = scenario.get("file") if isinstance(scenario, dict) else None
-    named = f" {file}" if isinstance(file, str) and file else ""
+    file = solved_from(summary)
+    named = f" {file}" if file is not None else ""
     again = f"`roster solve{named} --out {folder} --report`"
     if isinstance(why, dict) and isinstance(why.get("message"), str):
         lines += [why["message"], f"Once the scenario can be met, solve it again: {again}."]

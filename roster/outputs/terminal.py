@@ -434,3 +434,35 @@ def show_repairs(
             escape(", ".join(moved)) or "none",
         )
     console.print(table)
+
+
+def cell_text(value: object) -> str:
+    """A figure as a table cell: `-` for none, thousands separated, two decimals for a fraction."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def show_side_by_side(console: Console, result: dict[str, Any]) -> None:
+    """The figures of each scenario compared (`roster.workflows.compare.comparison`) side by side,
+    in as many tables as the terminal's width needs (each repeating the figures' names), rather
+    than one table squeezed until its cells wrap."""
+    labels = [result["labels"][key] for key in result["metrics"]]
+    cells = [[cell_text(v) for v in values] for values in result["metrics"].values()]
+    label_width = max(map(len, labels)) + 4
+    widths = [
+        max(len(name), *(len(row[n]) for row in cells)) + 3 for n, name in enumerate(result["scenarios"])
+    ]
+    groups: list[list[int]] = [[]]
+    for n, width in enumerate(widths):
+        if groups[-1] and label_width + sum(widths[m] for m in groups[-1]) + width + 1 > console.width:
+            groups.append([])
+        groups[-1].append(n)
+    for part, group in enumerate(groups):
+        title = "Scenarios side by side" + (f" ({part + 1} of {len(groups)})" if len(groups) > 1 else "")
+        table = Table("", *[escape(result["scenarios"][n]) for n in group], title=title)
+        for label, row in zip(labels, cells, strict=True):
+            table.add_row(escape(label), *[escape(row[n]) for n in group])
+        console.print(table)

@@ -151,7 +151,7 @@ def lp_rows(model: cp_model.CpModel) -> Rows:
 class Relaxation:
     """The LP's optimal solution: each column's value and its reduced cost (what a unit more of
     it would add to the LP's optimum, for a column at its lower bound), and each row's dual (what
-    a unit more of its bound would take off it)."""
+    a unit more of its active bound would add to the optimum: positive for a lower bound)."""
 
     values: list[float]
     reduced: list[float]

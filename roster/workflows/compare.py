@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ from roster.history import Placed, inspection_weeks, list_changes, moved_inspect
 from roster.labels import COST_TERM_LABELS, COST_TERMS
 from roster.loading import load_scenario
 from roster.loading.sheets import is_scenario_folder
-from roster.outputs.folder import FolderError, read_tables
+from roster.outputs.folder import FolderError, file_sha256, read_tables
 from roster.outputs.tables import Tables
 from roster.solving import SolveConfig, solve
 from roster.workflows.parallel import run_all
@@ -118,7 +117,7 @@ def outcome(path: Path, config: SolveConfig | None = None, scenario: Scenario | 
     sha256 = None
     if _is_solved_folder(path):
         tables = read_tables(path)
-        sha256 = hashlib.sha256((path / "roster.csv").read_bytes()).hexdigest()
+        sha256 = file_sha256(path / "roster.csv")
         summary, roster, inspections = tables.get("summary", {}), tables["roster"], tables.get("inspections")
         people = tables.get("people")
     else:
