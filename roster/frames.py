@@ -21,7 +21,16 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
 class CsvError(ValueError):
-    """A CSV file that cannot be read, with the file named."""
+    """A CSV file that cannot be read, with the file named (and `line`, `words`: where and why,
+    for a problem at a line)."""
+
+    def __init__(self, message: str, line: int | None = None, words: str = "") -> None:
+        super().__init__(message)
+        self.line, self.words = line, words or message
+
+
+def _at_line(path: Path, line: int, words: str) -> CsvError:
+    return CsvError(f"{path}:{line}: {words}", line, words)
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -134,34 +143,48 @@ def not_a_file(mode: int) -> str:
     return "is not a regular file (a pipe or a device?)"
 
 
-def _check_ragged(path: Path, text: str) -> None:
-    """Every row has as many cells as the header (a cell too many would shift every column), each
-    column is named once, and a quote opened is closed on the row it opens (else it takes in the
-    lines after it: the row is named by the line it starts on)."""
+def checked_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV text, each with the line it starts on, refusing (`CsvError`, at that
+    line) one the csv module cannot read and a quote left open, which takes the lines after it into
+    one cell: a row that runs over several lines with a cell holding a line break, whose width is
+    not the header's (a cell with a line break in it, quoted whole, keeps the width and is read)."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
-        header = next(reader, None)
-        named = [c.strip() for c in header or ()]
-        twice = sorted({c for c in named if c and named.count(c) > 1})
-        if twice:
-            raise CsvError(
-                f"{path}:1: the column {', '.join(f'`{c}`' for c in twice)} is given twice: keep one of each"
-            )
-        start = reader.line_num + 1
         for row in reader:
-            if row and len(row) != len(header or ()) and any(cell.strip() for cell in row):
-                spans = reader.line_num > start and any("\n" in cell for cell in row)
-                raise CsvError(
-                    f'{path}:{start}: a quote (") opened on this row is closed only on line {reader.line_num}'
-                    " (or never): close it on its own row"
-                    if spans
-                    else f"{path}:{start}: {len(row)} cells, but the header has {len(header or ())}"
-                    f" ({', '.join(header or ())}); give every row the header's cells"
+            runs_on = reader.line_num > start and any("\n" in cell for cell in row)
+            if rows and runs_on and len(row) != len(rows[0][1]):
+                raise _at_line(
+                    path,
+                    start,
+                    f'a quote (") opened on this row is closed only on line {reader.line_num} (or never):'
+                    " close it on its own row",
                 )
+            rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise CsvError(f"{path}:{start}: not a readable CSV ({exc})") from None
+        raise _at_line(path, start, f"not a readable CSV ({exc})") from None
+    return rows
+
+
+def _check_ragged(path: Path, text: str) -> None:
+    """Every row has as many cells as the header (a cell too many would shift every column), each
+    column is named once, and no quote is left open (`checked_rows`)."""
+    rows = checked_rows(path, text)
+    header = rows[0][1] if rows else []
+    named = [c.strip() for c in header]
+    twice = sorted({c for c in named if c and named.count(c) > 1})
+    if twice:
+        raise CsvError(
+            f"{path}:1: the column {', '.join(f'`{c}`' for c in twice)} is given twice: keep one of each"
+        )
+    for line, row in rows[1:]:
+        if row and len(row) != len(header) and any(cell.strip() for cell in row):
+            raise CsvError(
+                f"{path}:{line}: {len(row)} cells, but the header has {len(header)} ({', '.join(header)});"
+                " give every row the header's cells"
+            )
 
 
 class Table:

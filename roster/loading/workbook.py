@@ -9,8 +9,6 @@ rows are checked on the rows that are sound.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import stat
 import zipfile
@@ -26,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from models import Body, Inspection, Scenario, Secondee, TravelTime
 from models.base import did_you_mean
-from roster.frames import not_a_file
+from roster.frames import CsvError, checked_rows, not_a_file
 from roster.labels import shortened
 from roster.loading.baseline import read_published
 from roster.loading.cells import CellError, blank, read_cell
@@ -342,13 +340,10 @@ def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _file_problem(str(file), "is not UTF-8 text: in Excel, save it as `CSV UTF-8`") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return [tuple(row) for row in reader]
-    except csv.Error as exc:
-        raise _file_problem(
-            str(file), f"is not a readable CSV file ({exc})", reader.line_num or None
-        ) from None
+        return [tuple(row) for _, row in checked_rows(file, text)]
+    except CsvError as exc:
+        raise _file_problem(str(file), exc.words, exc.line) from None
 
 
 # ------------------------------------------------------------ the workbook
