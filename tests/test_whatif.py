@@ -118,6 +118,12 @@ secondees:
         ),
         ("extends: nowhere.yaml\n", 1, "extends", "no base scenario"),
         ("remove: {secondees: [phil-h]}\nname: x\n", 1, "remove", "only makes sense with `extends"),
+        (  # the base has it: it was "no inspection `peel-kent` in the base scenario"
+            "extends: base.yaml\nremove: {inspections: [peel-kent]}\nchange: {inspections: {peel-kent: {week: 2026-09-21}}}\n",
+            3,
+            "change.inspections.peel-kent",
+            "is removed (`remove:`): change it or remove it, not both",
+        ),
         (  # the base lists no bodies (it was a traceback)
             "extends: base.yaml\nremove: {bodies: [kent-police]}\n",
             2,
@@ -137,6 +143,7 @@ secondees:
         "change-empty-id",
         "missing-base",
         "remove-without-extends",
+        "remove-then-change",
         "remove-a-bundled-body",
     ],
 )

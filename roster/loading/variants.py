@@ -292,6 +292,13 @@ class Merger:
                     _line(edits, ident),
                     f"change.{kind}" + (f".{ident}" if ident is not None else ""),
                 )
+                if ident not in known and (kind, str(ident)) in self.origins.removed:
+                    self.found.append(
+                        VariantError(
+                            *where, f"`{ident}` is removed (`remove:`): change it or remove it, not both"
+                        )
+                    )
+                    continue
                 if ident not in known:
                     self.found.append(VariantError(*where, _no_such(kind, ident, known)))
                     continue
