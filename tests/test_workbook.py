@@ -419,9 +419,11 @@ def test_template_writes_a_workbook_whose_only_problems_are_the_required_keys(tm
         ["template", str(target)],
         ["template", str(tmp_path)],
         ["template", str(tmp_path / "a.csv")],
+        ["template", str(target / "x.xlsx")],  # under a file: it said "permission denied"
     ):
         code, output = run(*args)
         assert code == 2 and "Traceback" not in output, output
+    assert "new.xlsx is a file, not a folder" in output
 
 
 def test_export_never_writes_over_its_own_input(tmp_path: Path) -> None:

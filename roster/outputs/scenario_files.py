@@ -498,6 +498,8 @@ def check_writable(
         raise FolderError(f"{path} already exists: give --force to replace it, or another file name")
     if not path.parent.exists():
         raise FolderError(f"{path}: no folder {path.parent}")
+    if not path.parent.is_dir():
+        raise FolderError(f"{path}: {path.parent} is a file, not a folder")
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise FolderError(f"{path}: {path.parent} cannot be written (permission denied)")
 
