@@ -141,7 +141,7 @@ def test_a_stop_while_the_folder_is_written_finishes_it_whole_then_stops_the_com
     old, new = two_sets
     target = tmp_path / "out"
     write_folder(target, old)
-    with pytest.raises(WrittenThenInterrupted, match="was finished first, whole"):
+    with pytest.raises(WrittenThenInterrupted, match="was written whole first, then the command stopped"):
         write_folder(target, new, extend=lambda _staging: os.kill(os.getpid(), signum))
     assert contents(target) == as_bytes(new)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
