@@ -176,14 +176,16 @@ def _check_ragged(path: Path, text: str) -> None:
     named = [c.strip() for c in header]
     twice = sorted({c for c in named if c and named.count(c) > 1})
     if twice:
-        raise CsvError(
-            f"{path}:1: the column {', '.join(f'`{c}`' for c in twice)} is given twice: keep one of each"
+        raise _at_line(
+            path, 1, f"the column {', '.join(f'`{c}`' for c in twice)} is given twice: keep one of each"
         )
     for line, row in rows[1:]:
         if row and len(row) != len(header) and any(cell.strip() for cell in row):
-            raise CsvError(
-                f"{path}:{line}: {len(row)} cells, but the header has {len(header)} ({', '.join(header)});"
-                " give every row the header's cells"
+            raise _at_line(
+                path,
+                line,
+                f"{len(row)} cells, but the header has {len(header)} ({', '.join(header)});"
+                " give every row the header's cells",
             )
 
 

@@ -293,9 +293,8 @@ def _unsaved_formulas(path: Path, grids: list[Grid]) -> list[Found]:
 
 def _csv_folder(folder: Path) -> tuple[list[Grid], list[Found]]:
     try:
-        files = sorted(
-            p for p in folder.iterdir() if p.suffix.lower() == ".csv"
-        )  # links to nothing too: refused below
+        # links to nothing too, each refused by `_csv_rows` rather than skipped
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
     except OSError as exc:
         raise _file_problem(str(folder), f"cannot be read ({exc.strerror or exc})") from None
     if not files:
